@@ -1,0 +1,56 @@
+# Glabella — `make help` lists the targets.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+GLABELLA := $(BIN)/glabella
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo serve test lint typecheck test-sqlite test-postgres bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml requirements/base.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+demo: install ## Install, migrate and serve the demo on http://127.0.0.1:8000 (SQLite)
+	$(GLABELLA) migrate --no-input
+	$(GLABELLA) check
+	@echo "Glabella is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(GLABELLA) runserver $(HOST):$(PORT)
+
+lint: install ## ruff (lint and format check) and the migrations check
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+	DJANGO_SETTINGS_MODULE=glabella.config.settings_test $(GLABELLA) makemigrations --check --dry-run
+
+typecheck: install ## mypy on the clinical core
+	$(BIN)/mypy
+
+test-sqlite: install ## The test suite on SQLite
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: install ## The test suite on PostgreSQL ($$DATABASE_URL or the local server)
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest
+
+test: lint typecheck test-sqlite ## Lint, type-check, test on SQLite, then on PostgreSQL if it answers
+	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL is not answering on 127.0.0.1:5432: skipped the PostgreSQL run"; \
+	fi
+
+bench: install ## Run the benchmarks (not part of the tests)
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtualenv and local state
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

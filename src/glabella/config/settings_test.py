@@ -1,0 +1,10 @@
+"""Test settings: the environment's database (SQLite in memory by default), fast hashing."""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,65 @@
+"""Production settings refuse to start unsafely; development keeps one local secret key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from glabella.config.env import local_secret_key
+
+
+def start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "glabella.config.settings",
+        "GLABELLA_VAR_DIR": str(tmp_path),
+        **env,
+    }
+    return subprocess.run(  # noqa: S603  (the test's own interpreter)
+        [sys.executable, "-c", "import django; django.setup()"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"DEBUG": "1", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "clinic.example"},
+            "DEBUG must be off in production",
+        ),
+        ({"DEBUG": "0", "ALLOWED_HOSTS": "clinic.example"}, "SECRET_KEY must be set"),
+        ({"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set"),
+        ({"DEBUG": "maybe", "SECRET_KEY": "x" * 50}, "DEBUG must be a yes/no value"),
+    ],
+)
+def test_production_refuses_unsafe_settings(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    result = start(tmp_path, GLABELLA_ENV="production", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_starts_with_safe_settings(tmp_path: Path) -> None:
+    result = start(
+        tmp_path,
+        GLABELLA_ENV="production",
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="clinic.example",
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_development_secret_key_is_generated_once(tmp_path: Path) -> None:
+    first = local_secret_key(tmp_path)
+    assert len(first) >= 50
+    assert local_secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
