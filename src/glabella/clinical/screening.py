@@ -149,23 +149,15 @@ def _age_findings(catalogue: Catalogue, product: Product, intake: Intake) -> Ite
 
 
 def _age_limit_findings(limit: AgeLimit, age: int) -> Iterator[Finding]:
-    if limit.min_age is not None and age < limit.min_age and limit.below_outcome:
-        yield Finding(
-            rule="age_below_label",
-            outcome=limit.below_outcome,
-            reason=limit.reason_below,
-            sources=limit.sources,
-            status=limit.status,
-        )
-    if (
-        limit.max_age_exclusive is not None
-        and age >= limit.max_age_exclusive
-        and limit.above_outcome
-    ):
-        yield Finding(
-            rule="age_above_label",
-            outcome=limit.above_outcome,
-            reason=limit.reason_above,
-            sources=limit.sources,
-            status=limit.status,
-        )
+    too_young = limit.min_age is not None and age < limit.min_age
+    too_old = limit.max_age_exclusive is not None and age >= limit.max_age_exclusive
+    if too_young and limit.below_outcome:
+        yield _age_finding(limit, "age_below_label", limit.below_outcome, limit.reason_below)
+    if too_old and limit.above_outcome:
+        yield _age_finding(limit, "age_above_label", limit.above_outcome, limit.reason_above)
+
+
+def _age_finding(limit: AgeLimit, rule: str, outcome: Outcome, reason: str) -> Finding:
+    return Finding(
+        rule=rule, outcome=outcome, reason=reason, sources=limit.sources, status=limit.status
+    )

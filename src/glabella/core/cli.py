@@ -57,6 +57,12 @@ class ClinicalCommand(BaseCommand):
         self.stdout.write(tabulate(list(rows), headers=list(headers), tablefmt="simple"))
 
 
+def add_dilution_arguments(parser: ArgumentParser, example: str) -> None:
+    parser.add_argument("--product", required=True, help=f"product name, e.g. {example}")
+    parser.add_argument("--vial", type=int, help="vial size in units (default: label)")
+    parser.add_argument("--diluent", type=float, help="saline volume in mL (default: label)")
+
+
 def units(value: float) -> str:
     return f"{round_for_display(value, 1):g} U"
 

@@ -63,3 +63,11 @@ def test_development_secret_key_is_generated_once(tmp_path: Path) -> None:
     assert len(first) >= 50
     assert local_secret_key(tmp_path) == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.django_db
+def test_tests_run_on_the_database_that_database_url_names() -> None:
+    from django.db import connection
+
+    expected = "postgresql" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
+    assert connection.vendor == expected

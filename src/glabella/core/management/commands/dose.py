@@ -6,17 +6,23 @@ from django.core.management.base import CommandError
 
 from glabella.clinical import ClinicalCore, DoseSuggestion
 from glabella.clinical.dosing import DosePlan
-from glabella.core.cli import ClinicalCommand, cite, flagged, marks, millilitres, units
+from glabella.core.cli import (
+    ClinicalCommand,
+    add_dilution_arguments,
+    cite,
+    flagged,
+    marks,
+    millilitres,
+    units,
+)
 
 
 class Command(ClinicalCommand):
     help = "Suggested dose for a product in an area: the label's pattern or the clinic's template."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--product", required=True, help="product name, e.g. dysport")
+        add_dilution_arguments(parser, example="dysport")
         parser.add_argument("--area", required=True, help="treatment area, e.g. glabellar")
-        parser.add_argument("--vial", type=int, help="vial size in units (default: label)")
-        parser.add_argument("--diluent", type=float, help="saline volume in mL (default: label)")
         parser.add_argument(
             "--clinic-settings",
             type=Path,

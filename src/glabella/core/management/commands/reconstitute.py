@@ -1,16 +1,21 @@
 from typing import Any
 
 from glabella.clinical import ClinicalCore
-from glabella.core.cli import ClinicalCommand, cite, marks, millilitres, units
+from glabella.core.cli import (
+    ClinicalCommand,
+    add_dilution_arguments,
+    cite,
+    marks,
+    millilitres,
+    units,
+)
 
 
 class Command(ClinicalCommand):
     help = "Concentration of a reconstituted vial, and the volume for a dose."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--product", required=True, help="product name, e.g. botox")
-        parser.add_argument("--vial", type=int, help="vial size in units (default: label)")
-        parser.add_argument("--diluent", type=float, help="saline volume in mL (default: label)")
+        add_dilution_arguments(parser, example="botox")
         parser.add_argument("--units", type=float, help="dose to draw, in the product's units")
         parser.add_argument("--volume", type=float, help="volume in mL to convert to units")
         parser.add_argument(
