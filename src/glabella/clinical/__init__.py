@@ -22,8 +22,8 @@ from .errors import (
 )
 from .intervals import IntervalCheck, Schedule
 from .reconstitution import Dilution, Draw, VialPlan
-from .schema import Outcome, Status
-from .screening import Intake, ScreeningResult
+from .schema import Intake, Outcome, Status
+from .screening import ScreeningResult
 from .settings import ClinicSettings, DoseTemplate
 
 __all__ = [

@@ -22,6 +22,7 @@ from .schema import (
     AssessmentData,
     ClinicDefaults,
     ConversionData,
+    Intake,
     Product,
     ScreeningData,
     Source,
@@ -105,16 +106,25 @@ def _load_keyed(path: Path, model: type[M]) -> dict[str, M]:
 
 
 def _load_products(folder: Path) -> dict[str, Product]:
-    products = [_parse(path, Product) for path in sorted(folder.glob("*.toml"))]
+    products = [_parse(path, Product) for path in folder.glob("*.toml")]
+    products.sort(key=lambda product: product.display_order)
     if not products:
         raise CatalogueError(f"no product files in {folder}")
-    return {product.id: product for product in products}
+    return _unique_by_id(products, folder.name)
 
 
 def _load_areas(path: Path) -> dict[str, Area]:
     raw = _read_toml(path).get("areas", [])
-    areas = [_parse(path, Area, item) for item in raw]
-    return {area.id: area for area in areas}
+    return _unique_by_id([_parse(path, Area, item) for item in raw], path.name)
+
+
+def _unique_by_id(items: list[Any], where: str) -> dict[str, Any]:
+    keyed: dict[str, Any] = {}
+    for item in items:
+        if item.id in keyed:
+            raise CatalogueError(f"{where}: {item.id!r} is defined twice")
+        keyed[item.id] = item
+    return keyed
 
 
 def iter_evidence(value: object) -> Iterator[Sourced]:
@@ -147,6 +157,7 @@ def _check_cross_references(catalogue: Catalogue) -> None:
         *_unknown_areas(catalogue),
         *_unknown_products(catalogue),
         *_duplicate_names(catalogue),
+        *_unknown_screening_answers(catalogue),
     ]
     if problems:
         raise CatalogueError("; ".join(problems))
@@ -189,6 +200,20 @@ def _unknown_products(catalogue: Catalogue) -> Iterator[str]:
     for product_id in named:
         if product_id not in catalogue.products:
             yield f"unknown product {product_id}"
+
+
+def _unknown_screening_answers(catalogue: Catalogue) -> Iterator[str]:
+    """Every rule must watch a real intake answer, and match values that answer can take."""
+    screening = catalogue.screening
+    vocabulary = {"allergies": screening.allergens, "medicines": screening.medicines}
+    policy = screening.allergy
+    rules = [*screening.rules, policy.toxin, policy.contained, policy.unknown_formulation]
+    for rule in [*rules, screening.unknown_age]:
+        if rule.when not in Intake.model_fields:
+            yield f"screening rule {rule.id} watches unknown intake answer {rule.when!r}"
+        for value in rule.matches:
+            if value not in vocabulary.get(rule.when, {}):
+                yield f"screening rule {rule.id} matches unknown value {value!r}"
 
 
 def _duplicate_names(catalogue: Catalogue) -> Iterator[str]:

@@ -26,8 +26,8 @@ from .reconstitution import (
     units_in_volume,
     vials_needed,
 )
-from .schema import Product
-from .screening import Intake, ScreeningResult, screen
+from .schema import Intake, Product
+from .screening import ScreeningResult, screen
 from .settings import ClinicSettings, clinic_settings, default_settings
 
 

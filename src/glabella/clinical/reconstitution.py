@@ -107,7 +107,7 @@ def draw(dilution: Dilution, units: float, settings: ClinicSettings) -> Draw:
 
 def units_in_volume(dilution: Dilution, volume_ml: float) -> float:
     volume = require_positive("volume", volume_ml, unit="mL")
-    if volume > dilution.diluent_ml:
+    if volume > dilution.diluent_ml and not math.isclose(volume, dilution.diluent_ml):
         raise InvalidQuantity(
             f"{volume:g} mL is more than the {dilution.diluent_ml:g} mL in the vial"
         )

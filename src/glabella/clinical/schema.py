@@ -140,6 +140,7 @@ class BillingCode(Sourced):
 
 class Product(Record):
     id: Slug
+    display_order: PositiveInt
     brand: str
     generic: str
     aliases: tuple[str, ...] = ()
@@ -284,6 +285,23 @@ class ScreeningData(Record):
     age_limits: tuple[AgeLimit, ...]
     allergy: AllergyPolicy
     unknown_age: ScreeningRule
+
+
+class Intake(Record):
+    """A patient's answers to the screening questions."""
+
+    age: int | None = Field(default=None, ge=0, le=130)
+    pregnant: bool = False
+    breastfeeding: bool = False
+    neuromuscular_disorder: bool = False
+    swallowing_or_breathing_difficulty: bool = False
+    cardiovascular_disease: bool = False
+    site_infection: bool = False
+    previous_reaction: bool = False
+    facial_anatomy_caution: bool = False
+    dry_eye: bool = False
+    allergies: frozenset[Slug] = frozenset()
+    medicines: frozenset[Slug] = frozenset()
 
 
 class SeverityLevel(Record):

@@ -4,28 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import Field
-
 from .catalogue import Catalogue
 from .errors import InvalidIntake
-from .schema import AgeLimit, Outcome, Product, Record, ScreeningRule, Slug, Status
-
-
-class Intake(Record):
-    """A patient's answers to the screening questions."""
-
-    age: int | None = Field(default=None, ge=0, le=130)
-    pregnant: bool = False
-    breastfeeding: bool = False
-    neuromuscular_disorder: bool = False
-    swallowing_or_breathing_difficulty: bool = False
-    cardiovascular_disease: bool = False
-    site_infection: bool = False
-    previous_reaction: bool = False
-    facial_anatomy_caution: bool = False
-    dry_eye: bool = False
-    allergies: frozenset[Slug] = frozenset()
-    medicines: frozenset[Slug] = frozenset()
+from .schema import AgeLimit, Intake, Outcome, Product, Record, ScreeningRule, Status
 
 
 class Finding(Record):

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str, local_secret_key
 
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GLABELLA_VAR_DIR", "var")).resolve()
 ENVIRONMENT = env_str("GLABELLA_ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
@@ -59,7 +60,7 @@ WSGI_APPLICATION = "glabella.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [Path(__file__).resolve().parent.parent / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -86,6 +87,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

@@ -112,6 +112,27 @@ def test_screen_reads_answers_from_a_json_file(tmp_path: Path) -> None:
     assert result.stdout.startswith("Botox Cosmetic: DO NOT TREAT")
 
 
+def test_schedule_gives_review_window_and_a_too_soon_reason() -> None:
+    result = run(
+        "schedule",
+        "--product",
+        "botox",
+        "--treated",
+        "2026-11-26",
+        "--proposed",
+        "2027-02-10",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["schedule"]["review_on"] == "2026-12-10"
+    assert answer["schedule"]["window_opens_on"] == "2027-02-18"
+    assert answer["schedule"]["window_closes_on"] == "2027-03-18"
+    assert answer["schedule"]["earliest_retreatment_on"] == "2027-02-24"
+    assert answer["proposed"]["too_soon"] is True
+    assert len(answer["proposed"]["reasons"]) == 2
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -143,6 +164,19 @@ def test_screen_reads_answers_from_a_json_file(tmp_path: Path) -> None:
         (("dose", "--product", "botox", "--area", "elbow"), "unknown treatment area 'elbow'"),
         (("screen", "--allergy", "peanuts"), "unknown allergy peanuts"),
         (("screen", "--age", "200"), "age"),
+        (("schedule", "--product", "botox", "--treated", "2026-13-01"), "YYYY-MM-DD"),
+        (
+            (
+                "schedule",
+                "--product",
+                "botox",
+                "--treated",
+                "2026-05-01",
+                "--proposed",
+                "2026-04-01",
+            ),
+            "before the last treatment",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(args: tuple[str, ...], message: str) -> None:
