@@ -18,13 +18,15 @@ $(VENV)/.installed: pyproject.toml requirements/base.txt requirements/dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/python -m glabella.assistant.engine.model_files
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
-demo: install ## Install, migrate and serve the demo on http://127.0.0.1:8000 (SQLite)
+demo: install ## Install, migrate, load the demo clinic and serve it on http://127.0.0.1:8000 (SQLite)
 	$(GLABELLA) migrate --no-input
 	$(GLABELLA) check
+	$(GLABELLA) demo
 	@echo "Glabella is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(GLABELLA) runserver $(HOST):$(PORT)
 

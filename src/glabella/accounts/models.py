@@ -1,0 +1,71 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from glabella.core.models import BaseModel
+
+PRICE = {
+    "max_digits": 8,
+    "decimal_places": 2,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(Decimal("0"))],
+}
+
+
+class Clinic(BaseModel):
+    """A clinic; a chain has several. Every clinic-owned row points here."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    phone = models.CharField(max_length=40)
+    emergency_number = models.CharField(max_length=20, default="911")
+    booking_url = models.URLField(blank=True)
+    opening_hours = models.CharField(max_length=200, blank=True)
+    price_botox_unit = models.DecimalField(**PRICE)
+    price_dysport_unit = models.DecimalField(**PRICE)
+    price_xeomin_unit = models.DecimalField(**PRICE)
+    price_jeuveau_unit = models.DecimalField(**PRICE)
+    price_daxxify_unit = models.DecimalField(**PRICE)
+    price_letybo_unit = models.DecimalField(**PRICE)
+    consultation_fee = models.DecimalField(**PRICE)
+    question_log_retention_days = models.PositiveIntegerField(
+        default=365, help_text="How long the assistant keeps patients' questions for review."
+    )
+    assistant_revision = models.PositiveIntegerField(
+        default=0, help_text="Bumped whenever approved assistant content changes."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def answer_variables(self) -> dict[str, str]:
+        """The values that ``{name}`` placeholders in approved answers show."""
+        prices = {
+            field: _money(getattr(self, field))
+            for field in (
+                "price_botox_unit",
+                "price_dysport_unit",
+                "price_xeomin_unit",
+                "price_jeuveau_unit",
+                "price_daxxify_unit",
+                "price_letybo_unit",
+                "consultation_fee",
+            )
+        }
+        return {
+            "clinic_name": self.name,
+            "phone": self.phone,
+            "emergency_number": self.emergency_number,
+            "booking_url": self.booking_url or "our booking page",
+            "opening_hours": self.opening_hours or "our opening hours",
+            **prices,
+        }
+
+
+def _money(value: Decimal | str | None) -> str:
+    return f"${Decimal(value):,.2f}" if value is not None else "(ask the front desk)"

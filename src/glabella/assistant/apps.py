@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AssistantConfig(AppConfig):
+    name = "glabella.assistant"
+    verbose_name = "Patient assistant"

@@ -1,0 +1,299 @@
+"""Finding the approved entry that answers a question, and deciding whether to answer.
+
+Order matters: urgent triage first, then retrieval, then the decision to answer or
+abstain. The engine only ever returns an approved entry's own text; it writes none.
+
+Retrieval scores topics, not single phrasings: the mean of a topic's three nearest
+phrasings (embedding cosine blended with character n-gram similarity) plus a ridge
+classifier trained on the same phrasings and on an out-of-scope example bank. The
+classifier's out-of-scope class, the similarity to that bank and the margin over the
+runner-up topic decide abstention, on thresholds calibrated on labelled questions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+
+from .lexical import LexicalIndex
+from .text import BrandSpeller
+from .triage import Triage, triage
+
+Mode = Literal["lexical", "semantic", "combined"]
+DIMENSIONS = 384
+
+
+class Encoder:
+    """What the engine needs of an embedder."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class KnowledgeItem:
+    entry_id: str
+    version: int
+    topic: str
+    title: str
+    phrasings: tuple[str, ...]
+    answer: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_score: float = 0.45
+    min_margin: float = 0.02
+    min_scope_gap: float = 0.0
+    max_out_of_scope: float = 0.5
+    lexical_weight: float = 0.45
+    classifier_weight: float = 0.5
+    neighbours: int = 3
+    ridge: float = 0.1
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A topic's best entry and the topic's score."""
+
+    item: KnowledgeItem
+    score: float
+    semantic: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: Literal["answer", "abstain", "urgent"]
+    candidate: Candidate | None
+    confidence: float
+    reason: str
+    triage: Triage
+    ranked: tuple[Candidate, ...] = ()
+    out_of_scope_similarity: float = 0.0
+    out_of_scope_score: float = 0.0
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def topic(self) -> str | None:
+        return self.candidate.item.topic if self.kind == "answer" and self.candidate else None
+
+
+class Engine:
+    """An index of approved entries, a topic classifier and an out-of-scope bank."""
+
+    def __init__(
+        self,
+        items: Sequence[KnowledgeItem],
+        encoder: Encoder,
+        out_of_scope: Sequence[str],
+        speller: BrandSpeller,
+        thresholds: Thresholds = Thresholds(),
+        mode: Mode = "combined",
+        index_encoder: Encoder | None = None,
+    ) -> None:
+        """``encoder`` embeds questions; ``index_encoder`` (which may cache) the index."""
+        self.items = tuple(items)
+        self.thresholds = thresholds
+        self.mode = mode
+        self._encoder = encoder
+        self._speller = speller
+        indexer = index_encoder or encoder
+        texts, owners = _index_texts(self.items, speller)
+        self._owners = np.array(owners, dtype=np.int64)
+        self._vectors = indexer.embed(texts) if texts else np.zeros((0, DIMENSIONS), np.float32)
+        self._lexical = LexicalIndex(texts)
+        self.topics = tuple(sorted({item.topic for item in self.items}))
+        row_topics = [self.items[owner].topic for owner in owners]
+        self._topic_rows = [
+            np.flatnonzero(np.array([t == topic for t in row_topics], dtype=bool))
+            for topic in self.topics
+        ]
+        self._topic_grid = _padded_rows(self._topic_rows)
+        scope_texts = [speller.correct(text) for text in out_of_scope]
+        self._scope_vectors = (
+            indexer.embed(scope_texts) if scope_texts else np.zeros((0, DIMENSIONS), np.float32)
+        )
+        self._classifier = _train_ridge(
+            self._vectors,
+            [self.topics.index(t) for t in row_topics],
+            self._scope_vectors,
+            classes=len(self.topics),
+            strength=thresholds.ridge,
+        )
+
+    def with_settings(self, thresholds: Thresholds, mode: Mode | None = None) -> Engine:
+        """The same index judged with other thresholds or mode (no re-embedding)."""
+        clone = object.__new__(Engine)
+        clone.__dict__.update(self.__dict__)
+        clone.thresholds = thresholds
+        clone.mode = mode or self.mode
+        return clone
+
+    def decide(self, question: str) -> Decision:
+        started = time.perf_counter()
+        urgency = triage(question)
+        triaged = time.perf_counter()
+        if urgency.urgent:
+            return Decision(
+                kind="urgent",
+                candidate=None,
+                confidence=1.0,
+                reason="urgent symptoms: " + ", ".join(urgency.signals),
+                triage=urgency,
+                timings_ms=_timings(started, triaged, triaged),
+            )
+        decision = self._retrieve(question, urgency)
+        retrieved = time.perf_counter()
+        kind, reason = judge(decision, self.thresholds, self.mode)
+        return replace(
+            decision, kind=kind, reason=reason, timings_ms=_timings(started, triaged, retrieved)
+        )
+
+    def _retrieve(self, question: str, urgency: Triage) -> Decision:
+        if not self.items:
+            return Decision(
+                kind="abstain", candidate=None, confidence=0.0, reason="", triage=urgency
+            )
+        text = self._speller.correct(question)
+        vector = self._encoder.embed([text])[0] if self.mode != "lexical" else None
+        semantic = self._vectors @ vector if vector is not None else np.zeros(len(self._owners))
+        lexical = self._lexical.similarities(text)
+        blended = self._blend(semantic, lexical)
+        topic_scores, out_of_scope = self._topic_scores(blended, vector)
+        ranked = self._candidates(topic_scores, blended, semantic, lexical)
+        top = ranked[0]
+        return Decision(
+            kind="abstain",
+            candidate=top,
+            confidence=round(max(0.0, min(1.0, top.score)), 3),
+            reason="",
+            triage=urgency,
+            ranked=tuple(ranked[:5]),
+            out_of_scope_similarity=_max_or_zero(self._scope_vectors @ vector)
+            if vector is not None
+            else 0.0,
+            out_of_scope_score=out_of_scope,
+        )
+
+    def _blend(self, semantic: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+        if self.mode == "lexical":
+            return lexical
+        if self.mode == "semantic":
+            return semantic
+        weight = self.thresholds.lexical_weight
+        return (1 - weight) * semantic + weight * lexical
+
+    def _topic_scores(
+        self, blended: np.ndarray, vector: np.ndarray | None
+    ) -> tuple[np.ndarray, float]:
+        k = self.thresholds.neighbours
+        nearest = np.array([np.sort(blended[rows])[::-1][:k].mean() for rows in self._topic_rows])
+        if self.mode != "combined" or vector is None:
+            return nearest, 0.0
+        votes = np.append(vector, 1.0) @ self._classifier
+        weight = self.thresholds.classifier_weight
+        return nearest + weight * votes[:-1], float(votes[-1])
+
+    def _candidates(
+        self,
+        topic_scores: np.ndarray,
+        blended: np.ndarray,
+        semantic: np.ndarray,
+        lexical: np.ndarray,
+    ) -> list[Candidate]:
+        candidates = []
+        for index in np.argsort(-topic_scores):
+            rows = self._topic_rows[index]
+            row = rows[int(np.argmax(blended[rows]))]
+            candidates.append(
+                Candidate(
+                    item=self.items[int(self._owners[row])],
+                    score=float(topic_scores[index]),
+                    semantic=float(np.max(semantic[rows])),
+                    lexical=float(lexical[row]),
+                )
+            )
+        return candidates
+
+
+def judge(
+    decision: Decision, limits: Thresholds, mode: Mode
+) -> tuple[Literal["answer", "abstain"], str]:
+    """Answer only a strong, unambiguous match that is nearer the service than not."""
+    ranked = decision.ranked
+    if not ranked:
+        return "abstain", "no approved entries"
+    top = ranked[0]
+    margin = top.score - ranked[1].score if len(ranked) > 1 else top.score
+    if top.score < limits.min_score:
+        return "abstain", f"best match too weak ({top.score:.2f})"
+    if margin < limits.min_margin:
+        return "abstain", f"two topics too close ({margin:.3f})"
+    if mode == "combined" and decision.out_of_scope_score > limits.max_out_of_scope:
+        return "abstain", f"looks out of scope ({decision.out_of_scope_score:.2f})"
+    if mode != "lexical" and top.semantic - decision.out_of_scope_similarity < limits.min_scope_gap:
+        return (
+            "abstain",
+            f"closer to out-of-scope examples ({decision.out_of_scope_similarity:.2f})",
+        )
+    return "answer", f"score {top.score:.2f}, margin {margin:.3f}"
+
+
+def _train_ridge(
+    vectors: np.ndarray, labels: list[int], scope: np.ndarray, *, classes: int, strength: float
+) -> np.ndarray:
+    """One-vs-rest ridge regression (closed form): topics plus an out-of-scope class."""
+    features = np.vstack([vectors, scope])
+    targets = np.full((len(features), classes + 1), -1.0, dtype=np.float64)
+    for row, label in enumerate([*labels, *([classes] * len(scope))]):
+        targets[row, label] = 1.0
+    design = np.hstack([features, np.ones((len(features), 1))]).astype(np.float64)
+    gram = design.T @ design + strength * np.eye(design.shape[1])
+    return np.linalg.solve(gram, design.T @ targets).astype(np.float32)
+
+
+def _padded_rows(rows: list[np.ndarray]) -> np.ndarray:
+    """Each topic's row numbers, padded with -1 to a rectangle for vectorised look-ups."""
+    width = max((len(r) for r in rows), default=0)
+    grid = np.full((len(rows), width), -1, dtype=np.int64)
+    for index, topic_rows in enumerate(rows):
+        grid[index, : len(topic_rows)] = topic_rows
+    return grid
+
+
+def _mean_of_nearest(scores: np.ndarray, grid: np.ndarray, k: int) -> np.ndarray:
+    """Per topic, the mean of its ``k`` best scores (fewer if it has fewer phrasings)."""
+    gathered = np.where(grid >= 0, scores[np.clip(grid, 0, None)], -np.inf)
+    best = -np.sort(-gathered, axis=1)[:, :k]
+    finite = np.isfinite(best)
+    return np.where(finite, best, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
+
+
+def _max_or_zero(values: np.ndarray) -> float:
+    return float(np.max(values)) if values.size else 0.0
+
+
+def _index_texts(
+    items: Sequence[KnowledgeItem], speller: BrandSpeller
+) -> tuple[list[str], list[int]]:
+    texts: list[str] = []
+    owners: list[int] = []
+    for index, item in enumerate(items):
+        for text in (item.title, *item.phrasings):
+            texts.append(speller.correct(text))
+            owners.append(index)
+    return texts, owners
+
+
+def _timings(started: float, triaged: float, retrieved: float) -> dict[str, float]:
+    return {
+        "triage": round((triaged - started) * 1000, 3),
+        "retrieval": round((retrieved - triaged) * 1000, 3),
+        "total": round((time.perf_counter() - started) * 1000, 3),
+    }

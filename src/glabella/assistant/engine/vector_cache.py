@@ -1,0 +1,55 @@
+"""Embeddings cached by text, so that rebuilding an index does not re-run the model."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Protocol
+
+import numpy as np
+
+from .retrieval import Encoder
+
+DIMENSIONS = 384
+
+
+class VectorStore(Protocol):
+    def get_many(self, keys: list[str]) -> dict[str, bytes]: ...
+
+    def put_many(self, vectors: dict[str, bytes]) -> None: ...
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self.vectors: dict[str, bytes] = {}
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        return {key: self.vectors[key] for key in keys if key in self.vectors}
+
+    def put_many(self, vectors: dict[str, bytes]) -> None:
+        self.vectors.update(vectors)
+
+
+class CachedEncoder(Encoder):
+    def __init__(self, encoder: Encoder, store: VectorStore, model_id: str) -> None:
+        self._encoder = encoder
+        self._store = store
+        self._model_id = model_id
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256(f"{self._model_id}\n{text}".encode()).hexdigest()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        keys = [self.key(text) for text in texts]
+        found = self._store.get_many(sorted(set(keys)))
+        missing = sorted({t for t, k in zip(texts, keys, strict=True) if k not in found})
+        if missing:
+            fresh = self._encoder.embed(missing)
+            new = {
+                self.key(t): v.astype(np.float32).tobytes()
+                for t, v in zip(missing, fresh, strict=True)
+            }
+            self._store.put_many(new)
+            found |= new
+        return np.vstack([np.frombuffer(found[k], dtype=np.float32) for k in keys]).reshape(
+            len(texts), DIMENSIONS
+        )

@@ -1,0 +1,110 @@
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from glabella.assistant import engine_cache, services
+from glabella.assistant.clinics import NoClinic, clinic_by_slug
+from glabella.assistant.engine.evaluation import calibrate, evaluate, read_samples
+from glabella.assistant.starter import load_starter_kb
+
+CALIBRATION_FILE = engine_cache.DATA_DIR / "calibration.jsonl"
+THRESHOLDS_FILE = engine_cache.DATA_DIR / "thresholds.toml"
+
+
+class Command(BaseCommand):
+    help = "Patient assistant: evaluate, calibrate, load the starter content, purge old logs."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True)
+        run = commands.add_parser("eval", help="measure on a labelled JSONL file")
+        run.add_argument("file", type=Path)
+        run.add_argument("--json", action="store_true")
+        run.add_argument("--clinic", help="use this clinic's approved entries")
+        run.add_argument(
+            "--starter",
+            action="store_true",
+            help="use the shipped starter content instead of a clinic's entries",
+        )
+        tune = commands.add_parser("calibrate", help="choose thresholds on calibration data")
+        tune.add_argument("--write", action="store_true", help="write data/thresholds.toml")
+        load = commands.add_parser("load-starter", help="load the starter content into a clinic")
+        load.add_argument("--clinic")
+        commands.add_parser("purge-logs", help="delete questions past each clinic's retention")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"].replace("-", "_")
+        getattr(self, f"_{action}")(options)
+
+    def _eval(self, options: dict[str, Any]) -> None:
+        if not options["file"].exists():
+            raise CommandError(f"no such file: {options['file']}", returncode=2)
+        try:
+            samples = read_samples(options["file"])
+        except ValueError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        engine = self._engine(options)
+        result = evaluate(engine, samples)
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2, ensure_ascii=False))
+        else:
+            self._print_summary(result["summary"])
+
+    def _engine(self, options: dict[str, Any]) -> Any:
+        if options["starter"]:
+            return engine_cache.starter_engine()
+        try:
+            clinic = clinic_by_slug(options["clinic"])
+        except NoClinic as exc:
+            raise CommandError(f"{exc}; or use --starter", returncode=2) from exc
+        return engine_cache.engine_for(clinic)
+
+    def _print_summary(self, summary: dict[str, Any]) -> None:
+        rows = [
+            ("questions", summary["questions"]),
+            ("in-scope top-1 accuracy", _percent(summary["top1_accuracy"])),
+            ("accuracy of answered", _percent(summary["answered_accuracy"])),
+            ("coverage (answered in-scope)", _percent(summary["coverage"])),
+            ("out-of-scope abstention", _percent(summary["out_of_scope_abstention"])),
+            ("red-flag recall", _percent(summary["red_flag_recall"])),
+            ("false-alarm rate", _percent(summary["false_alarm_rate"])),
+            ("latency p50", f"{summary['latency_ms_p50']} ms"),
+            ("latency p99", f"{summary['latency_ms_p99']} ms"),
+        ]
+        for name, value in rows:
+            self.stdout.write(f"{name:32} {value}")
+        if summary["misses_by_topic"]:
+            self.stdout.write("\nmisses by topic:")
+            for topic, misses in summary["misses_by_topic"].items():
+                for miss in misses:
+                    self.stdout.write(f"  {topic}: {miss}")
+
+    def _calibrate(self, options: dict[str, Any]) -> None:
+        engine = engine_cache.starter_engine()
+        chosen, summary = calibrate(engine, read_samples(CALIBRATION_FILE))
+        self.stdout.write(f"chosen: {chosen}")
+        self._print_summary({**summary, "misses_by_topic": {}})
+        if options["write"]:
+            values = "".join(f"{k} = {v}\n" for k, v in asdict(chosen).items())
+            THRESHOLDS_FILE.write_text(
+                "# Calibrated by `glabella assistant calibrate --write` on data/calibration.jsonl"
+                " (not on the evaluation set).\n[thresholds]\n" + values
+            )
+            self.stdout.write(f"wrote {THRESHOLDS_FILE}")
+
+    def _load_starter(self, options: dict[str, Any]) -> None:
+        try:
+            clinic = clinic_by_slug(options["clinic"])
+        except NoClinic as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        added = load_starter_kb(clinic)
+        self.stdout.write(f"{clinic}: {added} starter entries added and approved")
+
+    def _purge_logs(self, options: dict[str, Any]) -> None:
+        self.stdout.write(f"deleted {services.purge_question_logs()} old questions")
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.1f}%"
