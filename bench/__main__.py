@@ -1,10 +1,16 @@
 """`make bench`: run every benchmark and print its table."""
 
-from bench import clinical_core
+import sys
+
+from bench import assistant, clinical_core
+
+BENCHMARKS = {"clinical": clinical_core.main, "assistant": assistant.main}
 
 
 def main() -> None:
-    clinical_core.main()
+    chosen = sys.argv[1:] or list(BENCHMARKS)
+    for name in chosen:
+        BENCHMARKS[name]()
 
 
 if __name__ == "__main__":

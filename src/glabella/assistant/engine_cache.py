@@ -8,13 +8,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+
 from glabella.accounts.models import Clinic
 from glabella.clinical import load_catalogue
 
 from .engine.embedder import Embedder
 from .engine.retrieval import Engine, KnowledgeItem, Mode, Thresholds
 from .engine.text import BrandSpeller
-from .engine.vector_cache import CachedEncoder, MemoryStore
+from .engine.vector_cache import CachedEncoder, SqliteStore
 from .models import CachedEmbedding, Entry
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -139,13 +141,13 @@ def starter_engine(thresholds_: Thresholds | None = None, mode: Mode = "combined
         speller=brand_speller(),
         thresholds=thresholds_ or thresholds(),
         mode=mode,
-        index_encoder=CachedEncoder(embedder(), _memory_store(), MODEL_ID),
+        index_encoder=CachedEncoder(embedder(), _file_store(), MODEL_ID),
     )
 
 
 @cache
-def _memory_store() -> MemoryStore:
-    return MemoryStore()
+def _file_store() -> SqliteStore:
+    return SqliteStore(Path(settings.VAR_DIR) / "embeddings.sqlite3")
 
 
 def engine_for(clinic: Clinic) -> Engine:

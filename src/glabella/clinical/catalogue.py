@@ -22,6 +22,7 @@ from .schema import (
     AssessmentData,
     ClinicDefaults,
     ConversionData,
+    EffectTimeline,
     Intake,
     Product,
     ScreeningData,
@@ -43,6 +44,7 @@ class Catalogue:
     screening: ScreeningData
     assessment: AssessmentData
     clinic_defaults: ClinicDefaults
+    effect: EffectTimeline
 
     def product(self, name: str) -> Product:
         """Find a product by id, brand or alias, ignoring case and spacing."""
@@ -81,6 +83,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         screening=_parse(data_dir / "screening.toml", ScreeningData),
         assessment=_parse(data_dir / "assessment.toml", AssessmentData),
         clinic_defaults=_parse(data_dir / "clinic_defaults.toml", ClinicDefaults),
+        effect=_parse(data_dir / "effect.toml", EffectTimeline),
     )
     _check_cross_references(catalogue)
     return catalogue
@@ -149,6 +152,7 @@ def _all_data_objects(catalogue: Catalogue) -> Iterator[object]:
     yield catalogue.screening
     yield catalogue.assessment
     yield catalogue.clinic_defaults
+    yield catalogue.effect
 
 
 def _check_cross_references(catalogue: Catalogue) -> None:

@@ -347,6 +347,26 @@ class DilutionLimits(Sourced):
     min_measurable_ml: PositiveFloat
 
 
+class OnsetFact(Sourced):
+    low_days: PositiveInt
+    high_days: PositiveInt
+
+
+class PeakFact(Sourced):
+    weeks: PositiveInt
+
+
+class DurationFact(Sourced):
+    low_months: PositiveInt
+    high_months: PositiveInt
+
+
+class EffectTimeline(Record):
+    onset: OnsetFact
+    peak: PeakFact
+    duration: DurationFact
+
+
 class ClinicDefaults(Record):
     review_after: DaysSetting
     retreatment_window: WindowSetting

@@ -184,7 +184,7 @@ def _objective(
 
 
 def _grid(base: Thresholds) -> Iterable[Thresholds]:
-    scores = [round(0.2 + 0.05 * i, 3) for i in range(13)]
+    scores = [round(0.0 + 0.04 * i, 3) for i in range(16)]
     margins = [0.0, 0.01, 0.02, 0.04, 0.06]
     scope_scores = [round(-0.6 + 0.1 * i, 2) for i in range(13)]
     gaps = [-0.3, -0.2, -0.1, -0.05, 0.0, 0.05]

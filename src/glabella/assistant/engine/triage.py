@@ -379,8 +379,9 @@ def _is_past(hit: Span, clause: Span, message: Message) -> bool:
     """Resolved ("it went away"), long ago ("years ago") or a habit, and nothing says "now"."""
     sentence = message.sentences[message.sentence_index(hit.start)]
     in_clause = any(message.has(cue, clause) for cue in ("resolved", "remote_past", "habitual"))
-    resolved_later = message.has("resolved", Span(clause.end, sentence.end))
-    in_past = in_clause or (resolved_later and message.has("past_marker", clause))
+    later = Span(clause.end, sentence.end)
+    over_later = message.has("resolved", later) or message.has("remote_past", later)
+    in_past = in_clause or (over_later and message.has("past_marker", clause))
     return in_past and not message.has("current", sentence)
 
 

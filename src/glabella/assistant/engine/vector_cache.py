@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -53,3 +55,32 @@ class CachedEncoder(Encoder):
         return np.vstack([np.frombuffer(found[k], dtype=np.float32) for k in keys]).reshape(
             len(texts), DIMENSIONS
         )
+
+
+class SqliteStore:
+    """A file of cached embeddings, for engines built outside the web app (CLI, benchmarks)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection = sqlite3.connect(path, check_same_thread=False)
+        self._connection.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
+        )
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._connection.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({marks})",  # noqa: S608
+                chunk,
+            )
+            found.update({key: bytes(vector) for key, vector in rows})
+        return found
+
+    def put_many(self, vectors: dict[str, bytes]) -> None:
+        with self._connection:
+            self._connection.executemany(
+                "INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", vectors.items()
+            )

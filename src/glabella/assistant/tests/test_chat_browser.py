@@ -1,0 +1,268 @@
+"""The patient chat page in a real browser: headless Debian Chromium driven by Playwright."""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from glabella.accounts.models import Clinic
+from glabella.assistant import engine_cache, services
+from glabella.assistant.models import CachedEmbedding, Handoff, HandoffKind
+from glabella.assistant.services import EntryText
+from glabella.assistant.starter import load_starter_kb
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+expect.set_options(timeout=10_000)
+PHONE = {"width": 390, "height": 844}
+SCREENSHOT = Path(tempfile.gettempdir()) / "chat-phone.png"
+EMERGENCY = "112"  # not the model's default, so the page must show the clinic's own number
+
+
+@pytest.fixture(scope="module", autouse=True)
+def orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in this thread, which trips Django's
+    async-safety check on the tests' own ORM calls; allowed for this module only."""
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    yield
+    if previous is None:
+        os.environ.pop(ASYNC_UNSAFE, None)
+    else:
+        os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(orm_beside_playwright: None) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def clinic(db: None) -> Clinic:
+    return Clinic.objects.create(
+        name="Browser Clinic",
+        slug="browser",
+        phone="(555) 010-0123",
+        emergency_number=EMERGENCY,
+        booking_url="https://clinic.example/book",
+    )
+
+
+# Each transactional test empties the database, embedding cache included; carrying the
+# vectors over (keyed by model and text, as the app stores them) embeds the starter texts once.
+_vectors: dict[str, bytes] = {}
+
+
+@pytest.fixture
+def starter_clinic(clinic: Clinic) -> Clinic:
+    """The shipped starter content, its engine built here so no request waits for it."""
+    load_starter_kb(clinic)
+    CachedEmbedding.objects.bulk_create(
+        [CachedEmbedding(key=key, vector=vector) for key, vector in _vectors.items()],
+        ignore_conflicts=True,
+    )
+    engine_cache.engine_for(clinic)
+    _vectors.update(CachedEmbedding.objects.values_list("key", "vector"))
+    return clinic
+
+
+def chat_url(live_server, clinic: Clinic) -> str:  # type: ignore[no-untyped-def]
+    return f"{live_server.url}/c/{clinic.slug}/ask"
+
+
+def ask(page: Page, question: str) -> None:
+    page.get_by_label("Your question").fill(question)
+    page.get_by_role("button", name="Ask").click()
+
+
+def last_answer(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator("#conversation .bubble-clinic").last
+
+
+def test_a_patient_asks_and_reads_the_approved_answer_in_the_live_region(
+    page: Page, live_server, starter_clinic: Clinic
+) -> None:
+    page.goto(chat_url(live_server, starter_clinic))
+    conversation = page.locator("#conversation")
+    expect(conversation).to_have_attribute("aria-live", "polite")
+
+    ask(page, "how long does botox last?")
+
+    answer = last_answer(page)
+    expect(answer).to_contain_text("3 to 4 months")
+    expect(answer).to_have_attribute("data-kind", "answer")
+    expect(answer.locator(".answer-source")).to_contain_text("approved answer")
+    expect(conversation).to_contain_text("how long does botox last?")
+    question = page.get_by_label("Your question")
+    expect(question).to_have_value("")
+    expect(question).to_be_focused()
+    assert page.url == chat_url(live_server, starter_clinic)  # answered in place, no reload
+
+
+def test_urgent_symptoms_beside_another_question_get_an_alert_with_a_call_link(
+    page: Page, live_server, starter_clinic: Clinic
+) -> None:
+    page.goto(chat_url(live_server, starter_clinic))
+
+    ask(
+        page,
+        "can I work out tomorrow? also my mum can't swallow properly since her botox yesterday",
+    )
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Urgent")
+    expect(alert.locator(f'a[href="tel:{EMERGENCY}"]')).to_have_text(EMERGENCY)
+    expect(last_answer(page)).to_have_attribute("data-kind", "urgent")
+    handoff = Handoff.objects.get(clinic=starter_clinic)
+    assert handoff.kind == HandoffKind.URGENT
+
+
+def test_an_off_topic_question_is_handed_to_the_clinic_team(
+    page: Page, live_server, starter_clinic: Clinic
+) -> None:
+    page.goto(chat_url(live_server, starter_clinic))
+
+    ask(page, "can you recommend a good pizza place")
+
+    answer = last_answer(page)
+    expect(answer).to_contain_text("passed your question")
+    expect(answer).to_have_attribute("data-kind", "abstain")
+    handoff = Handoff.objects.get(clinic=starter_clinic)
+    assert handoff.question == "can you recommend a good pizza place"
+    assert handoff.kind == HandoffKind.QUESTION
+
+
+def test_the_page_answers_without_javascript_by_posting_the_form(
+    browser: Browser, live_server, starter_clinic: Clinic
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(chat_url(live_server, starter_clinic))
+
+        with page.expect_navigation():
+            ask(page, "how long does botox last?")
+
+        answer = last_answer(page)
+        expect(answer).to_contain_text("3 to 4 months")
+        expect(answer.locator(".answer-source")).to_contain_text("approved answer")
+        expect(page.get_by_role("heading", name="Ask Browser Clinic")).to_be_visible()
+        expect(page.get_by_role("button", name="Ask")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_answered_chat_fits_the_width_with_a_large_ask_button(
+    browser: Browser, live_server, starter_clinic: Clinic
+) -> None:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(chat_url(live_server, starter_clinic))
+        ask(page, "how long does botox last?")
+        expect(last_answer(page)).to_contain_text("3 to 4 months")
+
+        scroll_width, inner_width = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert scroll_width <= inner_width
+        box = page.get_by_role("button", name="Ask").bounding_box()
+        assert box is not None
+        assert box["height"] >= 44
+        page.screenshot(path=SCREENSHOT)  # what the phone shows, for a person to look at
+    finally:
+        context.close()
+
+
+def test_on_a_phone_a_follow_up_answer_is_scrolled_into_sight_above_the_form(
+    browser: Browser, live_server, starter_clinic: Clinic
+) -> None:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(chat_url(live_server, starter_clinic))
+        ask(page, "how long does botox last?")
+        expect(page.locator("#conversation .bubble-clinic")).to_have_count(1)
+        ask(page, "does it hurt?")
+        expect(page.locator("#conversation .bubble-clinic")).to_have_count(2)
+
+        question = page.locator("#conversation .bubble-patient").last.bounding_box()
+        answer = last_answer(page).bounding_box()
+        form = page.locator(".ask-form").bounding_box()
+        assert question is not None and answer is not None and form is not None
+        assert question["y"] >= -1  # boxes are relative to the viewport; allow sub-pixel scroll
+        assert answer["y"] + 40 <= form["y"]  # the answer's first line shows above the form
+    finally:
+        context.close()
+
+
+def test_markup_in_an_approved_answer_shows_as_text_and_never_runs(
+    page: Page, live_server, clinic: Clinic, approver
+) -> None:
+    answer = "Parking is behind the building. <script>window.pwned=1</script>"
+    entry = services.create_entry(
+        clinic,
+        EntryText(
+            topic="parking",
+            title="Where can I park?",
+            answer=answer,
+            phrasings=("where can I park my car", "is there parking at the clinic"),
+        ),
+        by=approver,
+    )
+    services.approve_entry(entry, by=approver)
+    engine_cache.engine_for(clinic)
+    page.goto(chat_url(live_server, clinic))
+
+    ask(page, "where can I park my car")
+
+    bubble = last_answer(page)
+    expect(bubble).to_have_attribute("data-kind", "answer")
+    expect(bubble).to_contain_text("<script>window.pwned=1</script>", use_inner_text=True)
+    assert bubble.locator("script").count() == 0
+    assert page.evaluate("typeof window.pwned") == "undefined"
+
+
+def test_the_one_line_embed_snippet_adds_an_iframe_of_the_clinic_chat(
+    page: Page, live_server, clinic: Clinic
+) -> None:
+    response = page.request.get(f"{live_server.url}/ask/embed.js")
+    assert response.ok
+    assert response.headers["content-type"].startswith("text/javascript")
+
+    page.set_content(
+        "<!doctype html><title>Clinic site</title><h1>Our clinic</h1>"
+        f'<script src="{live_server.url}/ask/embed.js" data-clinic="{clinic.slug}"></script>'
+    )
+
+    frame = page.locator("iframe")
+    expect(frame).to_have_count(1)
+    src = frame.get_attribute("src")
+    assert src is not None
+    assert src.endswith(f"/c/{clinic.slug}/ask")
+    expect(page.frame_locator("iframe").get_by_label("Your question")).to_be_visible()
