@@ -26,7 +26,8 @@ class AskOut(Schema):
     version: int | None
     topic: str | None
     title: str | None
-    source: str | None
+    source: str | None = Field(..., description="the entry's provenance note, for staff")
+    citation: str = Field(..., description="where the answer's facts come from, for patients")
     confidence: float
     signals: list[str]
     timings_ms: dict[str, float]

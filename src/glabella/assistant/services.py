@@ -16,6 +16,7 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 
 from . import engine_cache
+from .citations import patient_citation
 from .engine.importer import ImportedEntry
 from .engine.retrieval import Decision
 from .engine_cache import URGENT_TOPIC
@@ -229,6 +230,7 @@ class Reply:
     topic: str | None
     title: str | None
     source: str | None
+    citation: str
     confidence: float
     signals: tuple[str, ...]
     timings_ms: dict[str, float]
@@ -306,6 +308,7 @@ def _reply(clinic: Clinic, decision: Decision, log: AskLog, handoff: Handoff | N
         topic=item.topic,
         title=item.title,
         source=item.source,
+        citation=patient_citation(item.source, clinic.name),
         **common,
     )
 
@@ -328,6 +331,7 @@ def _fixed_reply(
             topic=topic,
             title=version.title,
             source=version.source,
+            citation=patient_citation(version.source, clinic.name),
             **common,
         )
     text = engine_cache.fixed_answers()[kind]
@@ -342,6 +346,7 @@ def _fixed_reply(
         topic=topic,
         title=text["title"],
         source=text["source"],
+        citation=patient_citation(text["source"], clinic.name),
         **common,
     )
 

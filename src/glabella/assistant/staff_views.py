@@ -34,10 +34,19 @@ from .forms import (
     ReplyForm,
     SaveAsEntryForm,
 )
-from .models import Entry, EntryVersion, Handoff, HandoffKind, HandoffStatus
+from .models import (
+    AskLog,
+    Entry,
+    EntryVersion,
+    Handoff,
+    HandoffKind,
+    HandoffStatus,
+    Outcome,
+)
 
 T = TypeVar("T")
 DONE_SHOWN = 50
+LOG_SHOWN = 200
 
 
 # --- the knowledge base ----------------------------------------------------------------
@@ -152,6 +161,28 @@ def inbox(request: HttpRequest) -> HttpResponse:
             .select_related("replied_by")
             .order_by("-updated_at")[:DONE_SHOWN],
             "done_shown": DONE_SHOWN,
+        },
+    )
+
+
+@login_required
+@require_safe
+def question_log(request: HttpRequest) -> HttpResponse:
+    """Recent patient questions and what the assistant did, newest first."""
+    clinic = clinic_for_staff(request)
+    outcome = request.GET.get("outcome", "")
+    logs = AskLog.objects.filter(clinic=clinic).select_related("entry")
+    if outcome in Outcome.values:
+        logs = logs.filter(outcome=outcome)
+    return render(
+        request,
+        "assistant/staff_question_log.html",
+        {
+            "clinic": clinic,
+            "logs": logs[:LOG_SHOWN],
+            "log_shown": LOG_SHOWN,
+            "outcome": outcome,
+            "outcomes": Outcome.choices,
         },
     )
 

@@ -21,6 +21,7 @@ urlpatterns = [
         name="entry-retire",
     ),
     path("staff/assistant/inbox/", staff_views.inbox, name="inbox"),
+    path("staff/assistant/questions/", staff_views.question_log, name="question-log"),
     path(
         "staff/assistant/inbox/<uuid:handoff_id>/",
         staff_views.handoff_detail,

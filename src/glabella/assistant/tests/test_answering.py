@@ -109,6 +109,7 @@ def test_api_answers_with_the_documented_fields(client: Client, clinic, small_kb
         "topic",
         "title",
         "source",
+        "citation",
         "confidence",
         "signals",
         "timings_ms",

@@ -14,6 +14,7 @@ from django.urls import reverse
 from glabella.accounts.models import Clinic
 from glabella.assistant import services
 from glabella.assistant.models import (
+    AskLog,
     Entry,
     EntryStatus,
     Handoff,
@@ -478,3 +479,27 @@ def test_close_handoff(client, staff, handoff):
 
 def clinic_revision(entry):
     return Clinic.objects.get(pk=entry.clinic_id).assistant_revision
+
+
+def test_the_question_log_lists_questions_and_outcomes(client, clinic, approver) -> None:
+    AskLog.objects.create(
+        clinic=clinic,
+        question="how long does it last",
+        outcome="answered",
+        topic="duration",
+        confidence=0.8,
+        timings_ms={"total": 9.5},
+    )
+    AskLog.objects.create(clinic=clinic, question="pizza?", outcome="abstained")
+    client.force_login(approver)
+    page = client.get("/staff/assistant/questions/?clinic=" + clinic.slug).content.decode()
+    assert "how long does it last" in page
+    assert "pizza?" in page
+    only = client.get(f"/staff/assistant/questions/?clinic={clinic.slug}&outcome=abstained")
+    assert "how long does it last" not in only.content.decode()
+
+
+def test_the_question_log_is_staff_only(client, clinic, django_user_model) -> None:
+    patient = django_user_model.objects.create_user("patient", password="pw")
+    client.force_login(patient)
+    assert client.get("/staff/assistant/questions/?clinic=" + clinic.slug).status_code == 403
