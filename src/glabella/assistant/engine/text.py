@@ -40,7 +40,7 @@ class BrandSpeller:
         return self._exact[word]
 
     def _nearest_brand(self, word: str) -> str:
-        if len(word) < MIN_FUZZY_LENGTH:
+        if len(word) < MIN_FUZZY_LENGTH or not self._brands:
             return word
         scored = [(SequenceMatcher(None, word, brand).ratio(), brand) for brand in self._brands]
         score, brand = max(scored)

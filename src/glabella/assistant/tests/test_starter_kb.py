@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from glabella.accounts.models import Clinic
 from glabella.assistant.rendering import placeholders_in
 from glabella.assistant.starter import starter_entries
 from glabella.clinical import ClinicalCore
@@ -13,20 +14,7 @@ TOPICS_FILE = Path(__file__).resolve().parents[5] / "shared" / "qa" / "topics.ya
 CORE = ClinicalCore()
 ENTRIES = starter_entries()
 ANSWERS = [entry.answer for entry in ENTRIES]
-KNOWN_VARIABLES = {
-    "clinic_name",
-    "phone",
-    "emergency_number",
-    "booking_url",
-    "opening_hours",
-    "price_botox_unit",
-    "price_dysport_unit",
-    "price_xeomin_unit",
-    "price_jeuveau_unit",
-    "price_daxxify_unit",
-    "price_letybo_unit",
-    "consultation_fee",
-}
+KNOWN_VARIABLES = set(Clinic(name="Any", phone="0").answer_variables())
 
 
 def stated(pattern: str) -> list[tuple[str, ...]]:

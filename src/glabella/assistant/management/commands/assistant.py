@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from glabella.assistant import engine_cache, services
 from glabella.assistant.clinics import NoClinic, clinic_by_slug
@@ -53,12 +54,19 @@ class Command(BaseCommand):
             self._print_summary(result["summary"])
 
     def _engine(self, options: dict[str, Any]) -> Any:
+        """The named clinic's entries; else the only clinic's; else the starter content."""
         if options["starter"]:
             return engine_cache.starter_engine()
         try:
             clinic = clinic_by_slug(options["clinic"])
         except NoClinic as exc:
-            raise CommandError(f"{exc}; or use --starter", returncode=2) from exc
+            if options["clinic"]:
+                raise CommandError(str(exc), returncode=2) from exc
+            self.stderr.write(f"{exc}: evaluating the shipped starter content")
+            return engine_cache.starter_engine()
+        except DatabaseError:
+            self.stderr.write("no database yet: evaluating the shipped starter content")
+            return engine_cache.starter_engine()
         return engine_cache.engine_for(clinic)
 
     def _print_summary(self, summary: dict[str, Any]) -> None:
