@@ -11,6 +11,7 @@ from tokenizers import Tokenizer
 from . import model_files
 
 MAX_TOKENS = 128
+BATCH = 32
 
 
 class Embedder:
@@ -33,8 +34,17 @@ class Embedder:
         self._input_names = {i.name for i in self._session.get_inputs()}
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Embeds in batches of similar length, so short texts are not padded to long ones."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            chosen = order[start : start + BATCH]
+            vectors[chosen] = self._embed_batch([texts[i] for i in chosen])
+        return vectors
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)

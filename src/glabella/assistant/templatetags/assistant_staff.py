@@ -18,7 +18,7 @@ def answer_html(markdown: str, values: Mapping[str, str]) -> SafeString:
 
 @register.filter
 def staff_name(user: object) -> str:
-    """A person's name, else their username; rows written by imports have no author."""
+    """A person's name, else their username; starter content and imports have no author."""
     if user is None:
-        return "Imported (no author)"
+        return "Glabella (shipped or imported)"
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]

@@ -24,11 +24,7 @@ def engine() -> Engine:
         ),
         ("does the needle hurt much", "pain"),
         ("botux or disport, whats the actual difference", "botox_vs_dysport"),
-        pytest.param(
-            "can i go for a run straight after",
-            "exercise",
-            marks=pytest.mark.xfail(strict=True, reason="known miss: abstains (near OOS bank)"),
-        ),
+        ("can i go for a run straight after", "exercise"),
         ("is a glass of prosecco tonight ok after my jabs", "alcohol"),
         ("im 5 months pregnant can i still get my 11s done", "pregnancy"),
         ("my brow feels heavy since the injections", "eyelid_droop"),

@@ -108,7 +108,8 @@ class Command(BaseCommand):
         except NoClinic as exc:
             raise CommandError(str(exc), returncode=2) from exc
         added = load_starter_kb(clinic)
-        self.stdout.write(f"{clinic}: {added} starter entries added and approved")
+        engine_cache.engine_for(clinic)
+        self.stdout.write(f"{clinic}: {added} starter entries added and approved; index ready")
 
     def _purge_logs(self, options: dict[str, Any]) -> None:
         self.stdout.write(f"deleted {services.purge_question_logs()} old questions")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from glabella.accounts.models import Clinic
+from glabella.assistant import engine_cache
 from glabella.assistant.starter import load_starter_kb
 
 DEMO_CLINIC = {
@@ -35,6 +36,8 @@ class Command(BaseCommand):
         director = _staff("director", "Dana", "Director", approver=True)
         frontdesk = _staff("frontdesk", "Frankie", "Desk", approver=False)
         self.stdout.write(f"{clinic.name}: {added} starter answers added")
+        self.stdout.write("Preparing the assistant's index (the first time embeds every answer)…")
+        engine_cache.engine_for(clinic)
         self.stdout.write("Staff logins (synthetic demo accounts):")
         for user in (director, frontdesk):
             self.stdout.write(f"  {user.username} / {DEMO_PASSWORD}")
