@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema
 
 from . import services
 from .clinics import clinic_by_slug
+from .throttle import check_question_rate
 
 router = Router(tags=["assistant"])
 
@@ -36,6 +37,7 @@ class AskOut(Schema):
 
 @router.post("/ask", response=AskOut, summary="Answer a patient's question", auth=None)
 def ask(request: HttpRequest, payload: AskIn) -> dict[str, object]:
+    check_question_rate(request)
     clinic = clinic_by_slug(payload.clinic)
     reply = services.ask(clinic, payload.question, channel="api")
     return {**asdict(reply), "signals": list(reply.signals)}

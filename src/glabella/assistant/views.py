@@ -12,6 +12,7 @@ from glabella.accounts.models import Clinic
 
 from . import services
 from .clinics import NoClinic, clinic_by_slug
+from .throttle import TooManyQuestions, check_question_rate
 
 
 # The chat is anonymous and is embedded in clinics' own sites, where the browser does not
@@ -26,17 +27,20 @@ def chat(request: HttpRequest, clinic: str | None = None) -> HttpResponse:
         raise Http404(str(exc)) from exc
     context = {"clinic": found, "question": "", "reply": None, "error": ""}
     if request.method == "POST":
-        context |= _answer(found, request.POST.get("question", ""))
+        context |= _answer(request, found, request.POST.get("question", ""))
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "assistant/_exchange.html", context)
     return render(request, "assistant/chat.html", context)
 
 
-def _answer(clinic: Clinic, question: str) -> dict[str, object]:
+def _answer(request: HttpRequest, clinic: Clinic, question: str) -> dict[str, object]:
     try:
+        check_question_rate(request)
         return {"question": question, "reply": services.ask(clinic, question)}
     except ValidationError as exc:
         return {"question": question, "error": " ".join(exc.messages)}
+    except TooManyQuestions as exc:
+        return {"question": question, "error": f"{exc} You can also call us on {clinic.phone}."}
 
 
 @require_GET

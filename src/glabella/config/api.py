@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from glabella.assistant.api import router as assistant_router
 from glabella.assistant.clinics import NoClinic
+from glabella.assistant.throttle import TooManyQuestions
 from glabella.clinical import ClinicalError, UnknownArea, UnknownProduct
 from glabella.core.api import router as catalogue_router
 
@@ -40,6 +41,11 @@ def problem(
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return problem(request, 422, "Invalid input", "; ".join(exc.messages), errors)
+
+
+@api.exception_handler(TooManyQuestions)
+def too_many_questions(request: HttpRequest, exc: TooManyQuestions) -> HttpResponse:
+    return problem(request, 429, "Too many requests", str(exc))
 
 
 @api.exception_handler(NoClinic)

@@ -115,3 +115,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assistant:entry-list"
 LOGOUT_REDIRECT_URL = "home"
 GLABELLA_DEFAULT_CLINIC = env_str("GLABELLA_DEFAULT_CLINIC", "")
+# Questions one address may ask the public assistant per minute (0 turns the limit off).
+# The count lives in Django's cache: per process by default; configure a shared cache
+# (e.g. Redis) when running several processes.
+ASSISTANT_QUESTIONS_PER_MINUTE = env_int("ASSISTANT_QUESTIONS_PER_MINUTE", 20)

@@ -1,6 +1,7 @@
 """The chat page through Django's test client (the browser tests cover clicking)."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from glabella.assistant.models import Handoff
@@ -55,3 +56,19 @@ def test_the_embed_script_points_at_this_site(client: Client, clinic) -> None:
     response = client.get("/ask/embed.js")
     assert response["Content-Type"].startswith("text/javascript")
     assert "http://testserver" in response.content.decode()
+
+
+def test_too_many_questions_from_one_address_are_refused(
+    client: Client, clinic, small_kb, settings
+) -> None:
+    settings.ASSISTANT_QUESTIONS_PER_MINUTE = 2
+    cache.clear()
+    for _ in range(2):
+        client.post("/ask", {"question": "is it painful?"})
+    response = client.post("/ask", {"question": "is it painful?"})
+    assert "Too many questions" in response.content.decode()
+    api = client.post(
+        "/api/v1/assistant/ask", {"question": "is it painful?"}, content_type="application/json"
+    )
+    assert api.status_code == 429
+    assert api.json()["status"] == 429
