@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -69,3 +70,35 @@ class Clinic(BaseModel):
 
 def _money(value: Decimal | str | None) -> str:
     return f"${Decimal(value):,.2f}" if value is not None else "(ask the front desk)"
+
+
+class Role(models.TextChoices):
+    MEDICAL_DIRECTOR = "medical_director", "Medical director"
+    INJECTOR = "injector", "Injector"
+    FRONT_DESK = "front_desk", "Front desk"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(is_active=True, clinic__isnull=False)
+
+
+class Membership(BaseModel):
+    """A staff member's role at one clinic; a person may work at several clinics of a chain."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="one_membership_per_clinic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} at {self.clinic}"

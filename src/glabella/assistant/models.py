@@ -42,7 +42,6 @@ class Entry(BaseModel):
     class Meta:
         verbose_name_plural = "entries"
         ordering = ["topic", "id"]
-        permissions = [("approve_entry", "Can approve and retire assistant answers")]
         constraints = [
             models.UniqueConstraint(
                 fields=["clinic", "import_key"],

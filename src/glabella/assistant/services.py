@@ -13,7 +13,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from glabella.accounts import roles
 from glabella.accounts.models import Clinic
+from glabella.audit.models import Action
+from glabella.audit.services import record
 
 from . import engine_cache
 from .citations import patient_citation
@@ -22,11 +25,13 @@ from .engine.retrieval import Decision
 from .engine_cache import URGENT_TOPIC
 from .models import (
     AskLog,
+    AskLogQuerySet,
     Entry,
     EntryStatus,
     EntryVersion,
     Handoff,
     HandoffKind,
+    HandoffQuerySet,
     HandoffStatus,
     Outcome,
 )
@@ -34,7 +39,6 @@ from .rendering import fill_variables, render_answer
 
 User = AbstractBaseUser | AnonymousUser
 KEY_LENGTH = 200
-APPROVE_PERMISSION = "assistant.approve_entry"
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ def create_entry(
         clinic=clinic, topic=text.topic, import_key=import_key, created_by=_user(by)
     )
     _add_version(entry, text, by=by, note="created")
+    record(action=Action.CREATE, clinic=clinic, actor=_user(by), obj=entry)
     return entry
 
 
@@ -90,14 +95,22 @@ def edit_entry(entry: Entry, text: EntryText, *, by: User | None, note: str = ""
     if entry.topic != text.topic:
         entry.topic = text.topic
         entry.save(update_fields=["topic", "updated_at"])
-    return _add_version(entry, text, by=by, note=note or "edited")
+    version = _add_version(entry, text, by=by, note=note or "edited")
+    record(
+        action=Action.CHANGE,
+        clinic=entry.clinic,
+        actor=_user(by),
+        obj=entry,
+        detail={"version": version.number},
+    )
+    return version
 
 
 @transaction.atomic
 def approve_entry(
     entry: Entry, *, by: User, version: EntryVersion | None = None, note: str = ""
 ) -> Entry:
-    _require_approver(by)
+    _require_approver(by, entry.clinic)
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     chosen = version or entry.latest_version
     if chosen.entry_id != entry.pk:
@@ -118,16 +131,24 @@ def approve_entry(
         ]
     )
     mark_content_changed(entry.clinic)
+    record(
+        action=Action.APPROVE,
+        clinic=entry.clinic,
+        actor=_user(by),
+        obj=entry,
+        detail={"version": chosen.number},
+    )
     return entry
 
 
 @transaction.atomic
 def retire_entry(entry: Entry, *, by: User) -> Entry:
-    _require_approver(by)
+    _require_approver(by, entry.clinic)
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
     entry.status = EntryStatus.RETIRED
     entry.save(update_fields=["status", "updated_at"])
     mark_content_changed(entry.clinic)
+    record(action=Action.RETIRE, clinic=entry.clinic, actor=_user(by), obj=entry)
     return entry
 
 
@@ -145,9 +166,9 @@ def _add_version(entry: Entry, text: EntryText, *, by: User | None, note: str) -
     )
 
 
-def _require_approver(user: User) -> None:
-    if not user.has_perm(APPROVE_PERMISSION):
-        raise PermissionDenied("Only clinical staff may approve or retire answers.")
+def _require_approver(user: User, clinic: Clinic) -> None:
+    if not roles.can(user, clinic, "assistant.approve"):
+        raise PermissionDenied("Only the medical director may approve or retire answers.")
 
 
 def mark_content_changed(clinic: Clinic) -> None:
@@ -366,6 +387,7 @@ def reply_to_handoff(handoff: Handoff, *, reply: str, by: User) -> Handoff:
     handoff.replied_by = _user(by)
     handoff.replied_at = timezone.now()
     handoff.save(update_fields=["reply", "status", "replied_by", "replied_at", "updated_at"])
+    record(action=Action.REPLY, clinic=handoff.clinic, actor=_user(by), obj=handoff)
     return handoff
 
 
@@ -391,7 +413,40 @@ def save_handoff_as_entry(handoff: Handoff, text: EntryText, *, by: User) -> Ent
 def close_handoff(handoff: Handoff, *, by: User) -> Handoff:
     handoff.status = HandoffStatus.CLOSED
     handoff.save(update_fields=["status", "updated_at"])
+    record(
+        action=Action.CHANGE,
+        clinic=handoff.clinic,
+        actor=_user(by),
+        obj=handoff,
+        detail={"status": "closed"},
+    )
     return handoff
+
+
+@transaction.atomic
+def read_handoff(handoff: Handoff, *, by: User) -> Handoff:
+    """A patient's handed-over question, shown to staff (the read is recorded)."""
+    record(action=Action.VIEW, clinic=handoff.clinic, actor=_user(by), obj=handoff)
+    return handoff
+
+
+@transaction.atomic
+def read_inbox(clinic: Clinic, *, by: User) -> HandoffQuerySet:
+    record(action=Action.VIEW, clinic=clinic, actor=_user(by), object_type="assistant.inbox")
+    return Handoff.objects.filter(clinic=clinic)
+
+
+@transaction.atomic
+def read_question_log(clinic: Clinic, *, by: User, outcome: str = "") -> AskLogQuerySet:
+    record(
+        action=Action.VIEW,
+        clinic=clinic,
+        actor=_user(by),
+        object_type="assistant.question_log",
+        detail={"outcome": outcome},
+    )
+    logs = AskLog.objects.filter(clinic=clinic).select_related("entry")
+    return logs.filter(outcome=outcome) if outcome in Outcome.values else logs
 
 
 def purge_question_logs(now: datetime | None = None) -> int:

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.roles import can
 
 from . import services
 from .access import clinic_for_staff, get_entry_for_staff, get_handoff_for_staff
@@ -35,7 +36,6 @@ from .forms import (
     SaveAsEntryForm,
 )
 from .models import (
-    AskLog,
     Entry,
     EntryVersion,
     Handoff,
@@ -73,7 +73,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest) -> HttpResponse:
-    clinic = clinic_for_staff(request)
+    clinic = clinic_for_staff(request, "assistant.edit")
     form = NewEntryForm(_posted(request))
     if request.method == "POST" and "preview" not in request.POST:
         entry = _submit(
@@ -89,7 +89,10 @@ def entry_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_detail(request: HttpRequest, entry_id: UUID) -> HttpResponse:
     """The entry and its history; ``?edit`` shows the form, a POST writes a new version."""
-    entry = get_entry_for_staff(request, entry_id)
+    editing = request.method == "POST" or "edit" in request.GET
+    entry = get_entry_for_staff(
+        request, entry_id, "assistant.edit" if editing else "assistant.read"
+    )
     versions = list(entry.versions.select_related("created_by").order_by("-number"))
     if request.method == "GET" and "edit" not in request.GET:
         return render(
@@ -101,6 +104,7 @@ def entry_detail(request: HttpRequest, entry_id: UUID) -> HttpResponse:
                 "versions": versions,
                 "latest": versions[0],
                 "approve_form": ApproveForm(initial={"version": versions[0].number}),
+                "can_approve": can(request.user, entry.clinic, "assistant.approve"),
                 "values": entry.clinic.answer_variables(),
             },
         )
@@ -146,8 +150,8 @@ def entry_retire(request: HttpRequest, entry_id: UUID) -> HttpResponse:
 @login_required
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
-    clinic = clinic_for_staff(request)
-    handoffs = Handoff.objects.filter(clinic=clinic)
+    clinic = clinic_for_staff(request, "assistant.inbox")
+    handoffs = services.read_inbox(clinic, by=request.user)
     urgent_first = Case(
         When(kind=HandoffKind.URGENT, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
@@ -169,11 +173,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_safe
 def question_log(request: HttpRequest) -> HttpResponse:
     """Recent patient questions and what the assistant did, newest first."""
-    clinic = clinic_for_staff(request)
+    clinic = clinic_for_staff(request, "assistant.questions")
     outcome = request.GET.get("outcome", "")
-    logs = AskLog.objects.filter(clinic=clinic).select_related("entry")
-    if outcome in Outcome.values:
-        logs = logs.filter(outcome=outcome)
+    logs = services.read_question_log(clinic, by=request.user, outcome=outcome)
     return render(
         request,
         "assistant/staff_question_log.html",
@@ -192,6 +194,8 @@ def question_log(request: HttpRequest) -> HttpResponse:
 def handoff_detail(request: HttpRequest, handoff_id: UUID) -> HttpResponse:
     """The patient's question; a POST sends the reply."""
     handoff = get_handoff_for_staff(request, handoff_id)
+    if request.method == "GET":
+        services.read_handoff(handoff, by=request.user)
     form = ReplyForm(_posted(request), initial={"reply": handoff.reply})
     if request.method == "POST":
         replied = _submit(

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "glabella.core",
     "glabella.accounts",
+    "glabella.audit",
     "glabella.assistant",
 ]
 
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "glabella.audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "glabella.config.urls"

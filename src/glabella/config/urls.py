@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", api.urls),
     path("", include("glabella.assistant.urls")),
+    path("", include("glabella.audit.urls")),
 ]

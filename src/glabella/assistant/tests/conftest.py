@@ -1,7 +1,6 @@
 import pytest
-from django.contrib.auth.models import Permission
 
-from glabella.accounts.models import Clinic
+from glabella.accounts.models import Clinic, Membership, Role
 from glabella.assistant import services
 from glabella.assistant.services import EntryText
 
@@ -19,10 +18,10 @@ def clinic(db: None) -> Clinic:
 
 
 @pytest.fixture
-def approver(django_user_model):  # type: ignore[no-untyped-def]
+def approver(django_user_model, clinic: Clinic):  # type: ignore[no-untyped-def]
     user = django_user_model.objects.create_user("director", password="pw", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="approve_entry"))
-    return django_user_model.objects.get(pk=user.pk)
+    Membership.objects.create(user=user, clinic=clinic, role=Role.MEDICAL_DIRECTOR)
+    return user
 
 
 SMALL_KB = [

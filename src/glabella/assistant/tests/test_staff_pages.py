@@ -7,11 +7,10 @@ the same name for this module, so that names and slugs in the pages are known.
 import uuid
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from glabella.accounts.models import Clinic
+from glabella.accounts.models import Clinic, Membership, Role
 from glabella.assistant import services
 from glabella.assistant.models import (
     AskLog,
@@ -45,20 +44,21 @@ def other_clinic():
 
 
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user(
+def staff(django_user_model, clinic):
+    """An injector: may write answers, may not approve them."""
+    user = django_user_model.objects.create_user(
         "sam", password="pw", is_staff=True, first_name="Sam", last_name="Desk"
     )
+    Membership.objects.create(user=user, clinic=clinic, role=Role.INJECTOR)
+    return user
 
 
 @pytest.fixture
-def approver(django_user_model):
+def approver(django_user_model, clinic):
     user = django_user_model.objects.create_user(
         "dora", password="pw", is_staff=True, first_name="Dora", last_name="Director"
     )
-    user.user_permissions.add(
-        Permission.objects.get(codename="approve_entry", content_type__app_label="assistant")
-    )
+    Membership.objects.create(user=user, clinic=clinic, role=Role.MEDICAL_DIRECTOR)
     return user
 
 

@@ -1,11 +1,10 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from glabella.accounts.models import Clinic
+from glabella.accounts.models import Clinic, Membership, Role
 from glabella.assistant import engine_cache
 from glabella.assistant.starter import load_starter_kb
 
@@ -33,23 +32,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         clinic, _ = Clinic.objects.get_or_create(slug="demo", defaults=DEMO_CLINIC)
         added = load_starter_kb(clinic)
-        director = _staff("director", "Dana", "Director", approver=True)
-        frontdesk = _staff("frontdesk", "Frankie", "Desk", approver=False)
+        staff = [
+            _staff(clinic, "director", "Dana", "Director", Role.MEDICAL_DIRECTOR),
+            _staff(clinic, "injector", "Ines", "Injector", Role.INJECTOR),
+            _staff(clinic, "frontdesk", "Frankie", "Desk", Role.FRONT_DESK),
+        ]
         self.stdout.write(f"{clinic.name}: {added} starter answers added")
         self.stdout.write("Preparing the assistant's index (the first time embeds every answer)…")
         engine_cache.engine_for(clinic)
         self.stdout.write("Staff logins (synthetic demo accounts):")
-        for user in (director, frontdesk):
-            self.stdout.write(f"  {user.username} / {DEMO_PASSWORD}")
+        for user, role in staff:
+            self.stdout.write(f"  {user.username} / {DEMO_PASSWORD}  ({role.label})")
 
 
-def _staff(username: str, first: str, last: str, *, approver: bool) -> Any:
+def _staff(clinic: Clinic, username: str, first: str, last: str, role: Role) -> tuple[Any, Role]:
     user, created = get_user_model().objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last, "is_staff": True}
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-    if approver:
-        user.user_permissions.add(Permission.objects.get(codename="approve_entry"))
-    return user
+    Membership.objects.get_or_create(user=user, clinic=clinic, defaults={"role": role})
+    return user, role

@@ -1,0 +1,61 @@
+"""What each staff role may do, in one place (the role matrix in the README).
+
+Every page, endpoint and service asks ``can`` or ``require`` with a capability name;
+nothing else compares roles. A patient role (portal) will be one more column here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import Clinic, Membership, Role
+
+MD, INJECTOR, DESK = Role.MEDICAL_DIRECTOR, Role.INJECTOR, Role.FRONT_DESK
+ALL_STAFF = frozenset({MD, INJECTOR, DESK})
+
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "assistant.read": ALL_STAFF,
+    "assistant.edit": frozenset({MD, INJECTOR}),
+    "assistant.approve": frozenset({MD}),
+    "assistant.inbox": ALL_STAFF,
+    "assistant.questions": frozenset({MD, INJECTOR}),
+    "audit.read": frozenset({MD}),
+}
+
+
+def allows(role: str, capability: str) -> bool:
+    return role in CAPABILITIES[capability]
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """The user's active roles, with their clinics, in one query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Membership.objects.active().filter(user=user).select_related("clinic"))
+
+
+def role_in(user: Any, clinic: Clinic) -> Role | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership = Membership.objects.active().filter(user=user, clinic=clinic).first()
+    return Role(membership.role) if membership else None
+
+
+def can(user: Any, clinic: Clinic, capability: str) -> bool:
+    role = role_in(user, clinic)
+    return role is not None and role in CAPABILITIES[capability]
+
+
+def require(user: Any, clinic: Clinic, capability: str) -> None:
+    if not can(user, clinic, capability):
+        raise PermissionDenied(f"Your role at {clinic} does not allow this ({capability}).")
+
+
+def clinics_of(user: Any) -> QuerySet[Clinic]:
+    """The clinics where the user has an active role."""
+    if not getattr(user, "is_authenticated", False):
+        return Clinic.objects.none()
+    return Clinic.objects.filter(memberships__user=user, memberships__is_active=True).distinct()

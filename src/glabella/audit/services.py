@@ -1,0 +1,141 @@
+"""Writing the audit trail.
+
+Every service that reads patient data for display, changes it or exports it calls
+``record(...)`` itself, *inside its own* ``transaction.atomic()`` block:
+
+    with transaction.atomic():
+        handoff.save(update_fields=["status"])
+        audit.record(action=Action.CHANGE, clinic=handoff.clinic, obj=handoff, request=request)
+
+``record`` deliberately opens no transaction of its own, so the event commits or rolls back
+with the change it describes: a change that failed leaves no event, and a change that
+committed always has one.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from glabella.accounts.models import Clinic
+
+from .context import current_request
+from .models import Action, AuditEvent, AuditEventQuerySet
+
+SYSTEM = "system"
+ANONYMOUS = "anonymous"
+USER_AGENT_LENGTH = AuditEvent._meta.get_field("user_agent").max_length or 300
+LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length or 150
+
+
+def record(
+    *,
+    action: Action | str,
+    clinic: Clinic | None,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    patient_id: UUID | str | None = None,
+    request: HttpRequest | None = None,
+    detail: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one event in the caller's transaction (see the module docstring).
+
+    ``obj`` gives the object type ("app_label.model_name") and id (its public UUID).
+    ``request`` gives the address, the browser and, when ``actor`` is not passed, the
+    signed-in user. With neither an actor nor a signed-in user the actor is "system"
+    (no request) or "anonymous" (a request from someone not signed in).
+    """
+    request = request or current_request()
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = object_id or str(obj.public_id)  # type: ignore[attr-defined]
+    request_user = getattr(request, "user", None) if request is not None else None
+    if actor is None and getattr(request_user, "is_authenticated", False):
+        actor = request_user
+    if actor is not None:
+        label = actor.get_username()
+    else:
+        label = ANONYMOUS if request is not None else SYSTEM
+    return AuditEvent.objects.create(
+        clinic=clinic,
+        actor=actor,
+        actor_label=label[:LABEL_LENGTH],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        patient_id=patient_id,
+        ip=_ip(request),
+        user_agent=_user_agent(request),
+        detail=dict(detail or {}),
+    )
+
+
+def _ip(request: HttpRequest | None) -> str | None:
+    """The peer address. Behind a proxy this is the proxy unless the server sets it right."""
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _user_agent(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_LENGTH]
+
+
+# --- sign-ins (called by django.contrib.auth's signals, connected in apps.py) --------------
+
+
+def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    record(action=Action.SIGN_IN, clinic=None, actor=user, request=request)
+
+
+def record_failed_sign_in(
+    sender: Any, credentials: Mapping[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """Keep the username that was tried; never the password (or any other credential)."""
+    username_field = get_user_model().USERNAME_FIELD
+    attempted = str(credentials.get(username_field) or credentials.get("username") or "")
+    record(
+        action=Action.SIGN_IN_FAILED,
+        clinic=None,
+        request=request,
+        detail={"username": attempted[:LABEL_LENGTH]},
+    )
+
+
+# --- reading the trail -----------------------------------------------------------------
+
+
+def view_trail(
+    clinic: Clinic, *, by: Any, request: HttpRequest, filters: Mapping[str, Any]
+) -> AuditEventQuerySet:
+    """The clinic's events matching ``filters``; looking at the trail is itself recorded.
+
+    The caller has checked ``audit.read``. ``filters`` are ORM lookups plus ``start`` and
+    ``end`` datetimes (from ``EventFilterForm.filters``).
+    """
+    lookups = dict(filters)
+    start, end = lookups.pop("start", None), lookups.pop("end", None)
+    with transaction.atomic():
+        record(
+            action=Action.VIEW,
+            clinic=clinic,
+            actor=by,
+            object_type="audit.trail",
+            request=request,
+            detail={"filters": {k: str(v) for k, v in filters.items()}},
+        )
+    return AuditEvent.objects.for_clinic(clinic).between(start, end).filter(**lookups)
