@@ -6,6 +6,9 @@ os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
 from .settings import *  # noqa: E402,F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher"
+]  # fast; argon2 has its own test
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ASSISTANT_QUESTIONS_PER_MINUTE = 0  # the rate-limit test turns it on for itself
+SIGN_IN_FAILURE_LIMIT = 1000  # the throttling test sets its own limit

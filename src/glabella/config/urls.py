@@ -1,13 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from glabella.accounts.forms import ThrottledAuthenticationForm
 from glabella.core import views
 
 from .api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/v1/", api.urls),
     path("", include("glabella.assistant.urls")),

@@ -1,6 +1,7 @@
 """Staff sign in and out through the pages."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +25,24 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(client: Client, django_use
     response = client.post("/accounts/login/", {"username": "nurse", "password": "nope"})
     assert "did not match" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_block_sign_in_for_a_while(
+    client: Client, django_user_model, settings
+) -> None:
+    settings.SIGN_IN_FAILURE_LIMIT = 3
+    cache.clear()
+    django_user_model.objects.create_user("nurse", password="pw-long-enough", is_staff=True)
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "nurse", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "nurse", "password": "pw-long-enough"})
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_passwords_are_hashed_with_argon2(django_user_model, settings) -> None:
+    from glabella.config import settings as production_settings
+
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
+    user = django_user_model.objects.create_user("nurse", password="pw-long-enough")
+    assert user.password.startswith("argon2")
