@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "glabella.core",
     "glabella.accounts",
     "glabella.audit",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "glabella.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed sign-ins (per username and per address) before sign-in is refused for a while.
 SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+
+# Staff pages (under /staff/) need a verified authenticator-app code once per session; see
+# glabella/accounts/two_factor.py. On in production; off by default in development (demo).
+GLABELLA_REQUIRE_TWO_FACTOR = env_bool("GLABELLA_REQUIRE_TWO_FACTOR", default=PRODUCTION)
+OTP_TOTP_ISSUER = "Glabella"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assistant:entry-list"

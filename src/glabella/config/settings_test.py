@@ -12,3 +12,4 @@ PASSWORD_HASHERS = [
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ASSISTANT_QUESTIONS_PER_MINUTE = 0  # the rate-limit test turns it on for itself
 SIGN_IN_FAILURE_LIMIT = 1000  # the throttling test sets its own limit
+GLABELLA_REQUIRE_TWO_FACTOR = False  # the two-factor tests turn it on
