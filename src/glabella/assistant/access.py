@@ -9,34 +9,17 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from glabella.accounts.models import Clinic, Membership
-from glabella.accounts.roles import allows, memberships_of
+from glabella.accounts.access import staff_clinic
+from glabella.accounts.models import Clinic
 
 from .models import Entry, Handoff
 
 
 def clinic_for_staff(request: HttpRequest, capability: str = "assistant.read") -> Clinic:
-    memberships = memberships_of(request.user)
-    if not memberships:
-        raise PermissionDenied("Only staff of a clinic can open these pages.")
-    membership = _chosen(memberships, request.GET.get("clinic"))
-    if not allows(membership.role, capability):
-        raise PermissionDenied(f"Your role does not allow this ({capability}).")
-    return membership.clinic
-
-
-def _chosen(memberships: list[Membership], slug: str | None) -> Membership:
-    if slug:
-        chosen = next((m for m in memberships if m.clinic.slug == slug), None)
-    else:
-        chosen = memberships[0] if len(memberships) == 1 else None
-    if chosen is None:
-        raise Http404("No such clinic among yours; choose one with ?clinic=.")
-    return chosen
+    return staff_clinic(request, capability)
 
 
 def get_entry_for_staff(

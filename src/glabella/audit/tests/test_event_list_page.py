@@ -16,7 +16,7 @@ URL = "/staff/audit/"
 PATIENT = uuid.UUID("7d6f1c1e-0000-4000-8000-000000000001")
 
 
-QUERIES = 12
+QUERIES = 11
 
 
 def _noon(day: int) -> datetime:

@@ -1,0 +1,43 @@
+"""Which of their clinics a staff request works on, and whether their role allows the action.
+
+The clinic comes from ``?clinic=<slug>`` among the user's own clinics (404 otherwise, so a
+page never confirms that another clinic exists); someone with a single clinic may leave it
+out. The action needs the capability at that clinic (``roles.py``), else 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from .models import Clinic, Membership
+from .roles import allows, memberships_of
+
+
+class ClinicNotChosen(Http404):
+    """The user works at several clinics and named none (a 404 unless a page offers a choice)."""
+
+    def __init__(self, clinics: list[Clinic]) -> None:
+        super().__init__("Choose one of your clinics with ?clinic=.")
+        self.clinics = clinics
+
+
+def staff_clinic(request: HttpRequest, capability: str) -> Clinic:
+    memberships = memberships_of(request.user)
+    if not memberships:
+        raise PermissionDenied("Only staff of a clinic can open this page.")
+    membership = _chosen(memberships, request.GET.get("clinic"))
+    if not allows(membership.role, capability):
+        raise PermissionDenied(f"Your role does not allow this ({capability}).")
+    return membership.clinic
+
+
+def _chosen(memberships: list[Membership], slug: str | None) -> Membership:
+    if not slug:
+        if len(memberships) > 1:
+            raise ClinicNotChosen([m.clinic for m in memberships])
+        return memberships[0]
+    chosen = next((m for m in memberships if m.clinic.slug == slug), None)
+    if chosen is None:
+        raise Http404("No such clinic among yours.")
+    return chosen
