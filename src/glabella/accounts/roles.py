@@ -23,6 +23,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "assistant.inbox": ALL_STAFF,
     "assistant.questions": frozenset({MD, INJECTOR}),
     "audit.read": frozenset({MD}),
+    "patients.read_demographics": ALL_STAFF,
+    "patients.write_demographics": ALL_STAFF,
+    "patients.read_clinical": frozenset({MD, INJECTOR}),
+    "patients.write_clinical": frozenset({MD, INJECTOR}),
 }
 
 

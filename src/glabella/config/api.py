@@ -1,14 +1,17 @@
 """The one versioned JSON API (/api/v1/); each app adds its router here."""
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaValidationError
 
 from glabella.assistant.api import router as assistant_router
 from glabella.assistant.clinics import NoClinic
 from glabella.assistant.throttle import TooManyQuestions
 from glabella.clinical import ClinicalError, UnknownArea, UnknownProduct
 from glabella.core.api import router as catalogue_router
+from glabella.patients.api import router as patients_router
 
 api = NinjaAPI(
     title="Glabella API",
@@ -18,6 +21,7 @@ api = NinjaAPI(
 )
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/assistant", assistant_router)
+api.add_router("/patients", patients_router)
 
 
 def problem(
@@ -41,6 +45,34 @@ def problem(
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return problem(request, 422, "Invalid input", "; ".join(exc.messages), errors)
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_validation_error(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    """Input that does not fit the schema: a message per field ("first_name", "address.zip")."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ())]
+        # ("body", "payload", "first_name") -> "first_name"; ("query", "units") -> "units"
+        field = ".".join(location[2:] if location[:1] == ["body"] else location[1:]) or "__all__"
+        errors.setdefault(field, []).append(str(error.get("msg", "Invalid value.")))
+    detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+    return problem(request, 422, "Invalid input", detail, errors)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(request, 403, "Forbidden", str(exc) or "Your role does not allow this.")
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "Not found", str(exc) or "Not found.")
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, 401, "Unauthorized", "Sign in as clinic staff first.")
 
 
 @api.exception_handler(TooManyQuestions)

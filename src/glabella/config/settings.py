@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "glabella.accounts",
     "glabella.audit",
     "glabella.assistant",
+    "glabella.patients",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("glabella.assistant.urls")),
     path("", include("glabella.audit.urls")),
+    path("", include("glabella.patients.urls")),
 ]

@@ -1,0 +1,202 @@
+"""The patient record: demographics (front desk and clinicians) and the clinical part
+(screening inputs and notes, clinicians only). Patients are never deleted."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, NoReturn
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from glabella.accounts.models import Clinic
+from glabella.clinical import load_catalogue
+from glabella.core.models import BaseModel
+
+OLDEST_AGE = 130  # the screening Intake refuses an older age
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "Text message"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    NONE = "none", "Do not contact"
+
+
+# Which fields belong to which part of the record; access rules and audit use these names.
+DEMOGRAPHIC_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "sex",
+    "phone",
+    "email",
+    "preferred_channel",
+    "consent_to_contact",
+)
+HISTORY_FIELDS = (
+    "pregnant",
+    "breastfeeding",
+    "neuromuscular_disorder",
+    "swallowing_or_breathing_difficulty",
+    "cardiovascular_disease",
+    "previous_reaction",
+    "facial_anatomy_caution",
+    "dry_eye",
+)
+CLINICAL_FIELDS = ("allergies", "medicines", *HISTORY_FIELDS, "clinical_notes")
+
+
+def allergen_choices() -> list[tuple[str, str]]:
+    return list(load_catalogue().screening.allergens.items())
+
+
+def medicine_choices() -> list[tuple[str, str]]:
+    return list(load_catalogue().screening.medicines.items())
+
+
+def _validate_slugs(value: Any, known: dict[str, str], kind: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(f"Give the {kind} as a list of names.", code="invalid")
+    unknown = sorted(set(value) - set(known))
+    if unknown:
+        raise ValidationError(
+            f"Unknown {kind}: {', '.join(unknown)}. Choose from: {', '.join(known)}.",
+            code="unknown",
+        )
+
+
+def validate_allergies(value: Any) -> None:
+    _validate_slugs(value, load_catalogue().screening.allergens, "allergy")
+
+
+def validate_medicines(value: Any) -> None:
+    _validate_slugs(value, load_catalogue().screening.medicines, "medicine")
+
+
+def validate_date_of_birth(value: date) -> None:
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError("The date of birth cannot be in the future.", code="future")
+    if age_on(value, today) > OLDEST_AGE:
+        raise ValidationError(
+            f"A date of birth more than {OLDEST_AGE} years ago is not plausible; check the year.",
+            code="too_old",
+        )
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - before_birthday
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def for_clinic(self, clinic: Clinic) -> PatientQuerySet:
+        return self.filter(clinic=clinic)
+
+    def matching(self, query: str) -> PatientQuerySet:
+        """Patients whose names contain every word, whose phone contains the digits, or
+        born on the date (YYYY-MM-DD or MM/DD/YYYY)."""
+        query = query.strip()
+        born = _parse_date(query)
+        if born is not None:
+            return self.filter(date_of_birth=born)
+        if re.fullmatch(r"[\d\s()+.-]+", query) and len(_digits(query)) >= 3:
+            return self.filter(phone_digits__contains=_digits(query))
+        condition = Q()
+        for word in query.split():
+            condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        return self.filter(condition)
+
+
+def _parse_date(text: str) -> date | None:
+    for pattern, order in (
+        (r"(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
+        (r"(\d{1,2})/(\d{1,2})/(\d{4})", "mdy"),
+    ):
+        match = re.fullmatch(pattern, text)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            try:
+                return date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                return None
+    return None
+
+
+class Patient(BaseModel):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+
+    # --- demographics and contact: every staff role --------------------------------------
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    phone_digits = models.CharField(max_length=40, blank=True, editable=False)  # for search
+    email = models.EmailField(blank=True)
+    preferred_channel = models.CharField(
+        max_length=10, choices=Channel.choices, default=Channel.NONE
+    )
+    consent_to_contact = models.BooleanField(default=False)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # --- clinical: the screening inputs and notes; clinicians only ----------------------
+    allergies = models.JSONField(default=list, blank=True, validators=[validate_allergies])
+    medicines = models.JSONField(default=list, blank=True, validators=[validate_medicines])
+    pregnant = models.BooleanField(default=False)
+    breastfeeding = models.BooleanField(default=False)
+    neuromuscular_disorder = models.BooleanField(default=False)
+    swallowing_or_breathing_difficulty = models.BooleanField(default=False)
+    cardiovascular_disease = models.BooleanField(default=False)
+    previous_reaction = models.BooleanField(default=False)
+    facial_anatomy_caution = models.BooleanField(default=False)
+    dry_eye = models.BooleanField(default=False)
+    clinical_notes = models.TextField(blank=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["clinic", "last_name"], name="patient_clinic_last_name"),
+            models.Index(fields=["clinic", "date_of_birth"], name="patient_clinic_dob"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def clean(self) -> None:
+        if self.preferred_channel == Channel.SMS and not self.phone:
+            raise ValidationError({"phone": "Give a phone number for text messages."})
+        if self.preferred_channel == Channel.PHONE and not self.phone:
+            raise ValidationError({"phone": "Give a phone number to be called on."})
+        if self.preferred_channel == Channel.EMAIL and not self.email:
+            raise ValidationError({"email": "Give an email address for email."})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_digits = _digits(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_digits"}
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ValidationError("Patient records are kept; they cannot be deleted.")
