@@ -15,11 +15,15 @@ class TooManyQuestions(Exception):
     """The address asked more than the limit in the current minute."""
 
 
+def _now() -> float:
+    return time.time()
+
+
 def check_question_rate(request: HttpRequest) -> None:
     limit = settings.ASSISTANT_QUESTIONS_PER_MINUTE
     if limit <= 0:
         return
-    window = int(time.time() // WINDOW_SECONDS)
+    window = int(_now() // WINDOW_SECONDS)
     key = f"assistant-rate:{request.META.get('REMOTE_ADDR', 'unknown')}:{window}"
     cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
     if cache.incr(key) > limit:

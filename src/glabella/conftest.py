@@ -1,5 +1,6 @@
-"""Personas for the audit tests: one clinic's director, injector and front desk, and the
-director of another clinic who must see nothing of this one."""
+"""Shared personas (CONVENTIONS.md): one clinic's medical director, injector and front desk;
+another clinic's director who must see nothing of this one; a signed-in user with no role.
+App conftests may add their own (patients) or override ``clinic``."""
 
 import pytest
 
@@ -44,3 +45,13 @@ def front_desk(django_user_model, clinic):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def other_director(django_user_model, other_clinic):  # type: ignore[no-untyped-def]
     return _member(django_user_model, "dr-dan", other_clinic, Role.MEDICAL_DIRECTOR)
+
+
+@pytest.fixture
+def no_role(django_user_model, db):  # type: ignore[no-untyped-def]
+    return django_user_model.objects.create_user("visitor", password="pw-long-enough")
+
+
+@pytest.fixture
+def anonymous(db: None) -> None:
+    return None
