@@ -38,7 +38,12 @@ def memberships_of(user: Any) -> list[Membership]:
     """The user's active roles, with their clinics, in one query."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(Membership.objects.active().filter(user=user).select_related("clinic"))
+    # Kept on the user object for the rest of the request (access helper, then navigation).
+    cached: list[Membership] | None = getattr(user, "_glabella_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.active().filter(user=user).select_related("clinic"))
+        user._glabella_memberships = cached
+    return cached
 
 
 def role_in(user: Any, clinic: Clinic) -> Role | None:

@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from glabella.accounts.models import Clinic, Membership
+
 pytestmark = pytest.mark.django_db
 
 
@@ -46,3 +48,29 @@ def test_passwords_are_hashed_with_argon2(django_user_model, settings) -> None:
     settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = django_user_model.objects.create_user("nurse", password="pw-long-enough")
     assert user.password.startswith("argon2")
+
+
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        ("medical_director", {"Patients", "Assistant", "Audit"}),
+        ("injector", {"Patients", "Assistant"}),
+        ("front_desk", {"Patients", "Assistant"}),
+    ],
+)
+def test_the_navigation_shows_what_the_role_may_open(
+    client: Client, django_user_model, role, links
+) -> None:
+    clinic = Clinic.objects.create(name="Nav", slug="nav", phone="1")
+    user = django_user_model.objects.create_user("someone")
+    Membership.objects.create(user=user, clinic=clinic, role=role)
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    for name in {"Patients", "Assistant", "Audit"}:
+        assert (f">{name}</a>" in page) is (name in links)
+
+
+def test_anonymous_visitors_see_no_staff_links(client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert ">Audit</a>" not in page
+    assert ">Patients</a>" not in page
