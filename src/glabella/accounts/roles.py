@@ -47,15 +47,13 @@ def memberships_of(user: Any) -> list[Membership]:
 
 
 def role_in(user: Any, clinic: Clinic) -> Role | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    membership = Membership.objects.active().filter(user=user, clinic=clinic).first()
-    return Role(membership.role) if membership else None
+    role = next((m.role for m in memberships_of(user) if m.clinic_id == clinic.pk), None)
+    return Role(role) if role else None
 
 
 def can(user: Any, clinic: Clinic, capability: str) -> bool:
     role = role_in(user, clinic)
-    return role is not None and role in CAPABILITIES[capability]
+    return role is not None and allows(role, capability)
 
 
 def require(user: Any, clinic: Clinic, capability: str) -> None:

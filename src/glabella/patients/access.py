@@ -6,7 +6,6 @@ without the capability is a 403. Capabilities live in ``accounts/roles.py``.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,7 @@ from django.http import Http404, HttpRequest
 
 from glabella.accounts.access import ClinicNotChosen, staff_clinic
 from glabella.accounts.models import Clinic
-from glabella.accounts.roles import allows, memberships_of
+from glabella.accounts.roles import allows, can, memberships_of
 
 from .models import Patient
 
@@ -42,18 +41,13 @@ def get_patient_for_user(request: HttpRequest, patient_id: UUID | str, capabilit
 
 def can_read_clinical(request: HttpRequest, patient: Patient) -> bool:
     """Whether the user's role at the patient's clinic may read the clinical part."""
-    return _role_allows(request.user, patient.clinic_id, READ_CLINICAL)
+    return can(request.user, patient.clinic, READ_CLINICAL)
 
 
 def can_write(request: HttpRequest, patient: Patient, capability: str) -> bool:
-    return _role_allows(request.user, patient.clinic_id, capability)
+    return can(request.user, patient.clinic, capability)
 
 
 def clinic_for_patients(request: HttpRequest, capability: str) -> Clinic:
     """The clinic a search or registration works on (``?clinic=``; see accounts.access)."""
     return staff_clinic(request, capability)
-
-
-def _role_allows(user: Any, clinic_id: int, capability: str) -> bool:
-    role = next((m.role for m in memberships_of(user) if m.clinic_id == clinic_id), None)
-    return role is not None and allows(role, capability)

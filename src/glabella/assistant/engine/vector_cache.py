@@ -20,17 +20,6 @@ class VectorStore(Protocol):
     def put_many(self, vectors: dict[str, bytes]) -> None: ...
 
 
-class MemoryStore:
-    def __init__(self) -> None:
-        self.vectors: dict[str, bytes] = {}
-
-    def get_many(self, keys: list[str]) -> dict[str, bytes]:
-        return {key: self.vectors[key] for key in keys if key in self.vectors}
-
-    def put_many(self, vectors: dict[str, bytes]) -> None:
-        self.vectors.update(vectors)
-
-
 class CachedEncoder(Encoder):
     def __init__(self, encoder: Encoder, store: VectorStore, model_id: str) -> None:
         self._encoder = encoder
