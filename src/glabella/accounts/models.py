@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from glabella.clinical import ClinicalCore
 from glabella.core.models import BaseModel
 
 PRICE = {
@@ -37,12 +38,22 @@ class Clinic(BaseModel):
     assistant_revision = models.PositiveIntegerField(
         default=0, help_text="Bumped whenever approved assistant content changes."
     )
+    clinical_settings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The clinic's changes to the clinical core's default settings "
+        "(review day, retreatment window, minimum interval, dose templates).",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def clinical_core(self) -> ClinicalCore:
+        """The clinical core with this clinic's settings (checked: bad settings raise)."""
+        return ClinicalCore.for_clinic(self.clinical_settings)
 
     def answer_variables(self) -> dict[str, str]:
         """The values that ``{name}`` placeholders in approved answers show."""

@@ -27,6 +27,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "patients.write_demographics": ALL_STAFF,
     "patients.read_clinical": frozenset({MD, INJECTOR}),
     "patients.write_clinical": frozenset({MD, INJECTOR}),
+    "treatments.sign": frozenset({INJECTOR}),
+    "screening.override": frozenset({MD}),
+    "recall.read": ALL_STAFF,
+    "appointments.read": ALL_STAFF,
+    "appointments.write": ALL_STAFF,
 }
 
 

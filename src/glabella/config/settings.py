@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "glabella.audit",
     "glabella.assistant",
     "glabella.patients",
+    "glabella.scheduling",
+    "glabella.treatments",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,61 @@
+"""Operations on the treatment record, one module per part of the course. Each runs in
+one transaction and writes its audit event inside it."""
+
+from .chart import RecallEntry, RecallFilters, TimelineItem, patient_timeline, recall_list
+from .checks import RecordCheck, check_record
+from .consultations import override_block, record_consultation, screen_patient
+from .outcomes import (
+    record_review,
+    record_wore_off,
+    report_adverse_event,
+    resolve_adverse_event,
+    start_touch_up,
+    urgent_handoffs,
+)
+from .records import (
+    add_site,
+    add_vial,
+    amend_treatment,
+    mirror_sites,
+    previous_record,
+    remove_site,
+    remove_vial,
+    repeat_last,
+    set_site_units,
+    sign_treatment,
+    start_treatment,
+    update_treatment,
+    view_treatment,
+)
+
+__all__ = [
+    "RecallEntry",
+    "RecallFilters",
+    "RecordCheck",
+    "TimelineItem",
+    "add_site",
+    "add_vial",
+    "amend_treatment",
+    "check_record",
+    "mirror_sites",
+    "override_block",
+    "patient_timeline",
+    "previous_record",
+    "recall_list",
+    "record_consultation",
+    "record_review",
+    "record_wore_off",
+    "remove_site",
+    "remove_vial",
+    "repeat_last",
+    "report_adverse_event",
+    "resolve_adverse_event",
+    "screen_patient",
+    "set_site_units",
+    "sign_treatment",
+    "start_touch_up",
+    "start_treatment",
+    "update_treatment",
+    "urgent_handoffs",
+    "view_treatment",
+]

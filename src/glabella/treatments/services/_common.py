@@ -1,0 +1,78 @@
+"""Small pieces the treatment services share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from glabella.audit.models import Action
+from glabella.audit.services import record
+from glabella.clinical import ClinicalCore, Outcome
+from glabella.patients.models import Patient
+from glabella.patients.services import patient_intake
+
+from ..models import ScreeningOverride
+
+
+def audit(action: Action, obj: models.Model, patient: Patient, *, by: Any, **detail: Any) -> None:
+    record(
+        action=action,
+        clinic=patient.clinic,
+        actor=by,
+        obj=obj,
+        patient_id=patient.public_id,
+        detail=detail,
+    )
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def refuse_future(day: date, field: str) -> None:
+    if day > today():
+        raise ValidationError({field: f"{day} is in the future; record what has happened."})
+
+
+def require_text(data: Mapping[str, Any], field: str, message: str) -> str:
+    text = str(data.get(field) or "").strip()
+    if not text:
+        raise ValidationError({field: message})
+    return text
+
+
+def known_product(core: ClinicalCore, product: str, field: str = "product") -> str:
+    if product not in core.catalogue.products:
+        choices = ", ".join(core.catalogue.products)
+        raise ValidationError({field: f"Unknown product {product!r}. Choose from: {choices}."})
+    return product
+
+
+def known_area(core: ClinicalCore, area: str, field: str = "area") -> str:
+    if area not in core.catalogue.areas:
+        choices = ", ".join(core.catalogue.areas)
+        raise ValidationError({field: f"Unknown area {area!r}. Choose from: {choices}."})
+    return area
+
+
+def blocking_findings(patient: Patient, product: str, on: date) -> list[dict[str, str]]:
+    """The do-not-treat findings for ``product`` that no director's override covers."""
+    core = patient.clinic.clinical_core()
+    verdict = core.screen(patient_intake(patient, on=on)).for_product(product)
+    blocking = [
+        {"rule": f.rule, "reason": f.reason}
+        for f in verdict.findings
+        if f.outcome == Outcome.DO_NOT_TREAT
+    ]
+    covered = _overridden_rules(patient, product)
+    return [f for f in blocking if f["rule"] not in covered]
+
+
+def _overridden_rules(patient: Patient, product: str) -> set[str]:
+    overrides = ScreeningOverride.objects.filter(patient=patient, product=product)
+    return {finding["rule"] for o in overrides for finding in o.findings}
