@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("glabella.assistant.urls")),
     path("", include("glabella.audit.urls")),
     path("", include("glabella.patients.urls")),
+    path("", include("glabella.treatments.urls")),
 ]
