@@ -196,7 +196,8 @@ def previous_record(record: TreatmentRecord) -> TreatmentRecord | None:
 
 def sign_treatment(record: TreatmentRecord, *, by: Any) -> TreatmentRecord:
     """Sign as the record's injector: the record is checked, locked, the review proposed
-    and the retreatment window opened. Any problem refuses the signature and saves nothing."""
+    (unless its day has passed: a record written up late) and the retreatment window
+    opened. Any problem refuses the signature and saves nothing."""
     with transaction.atomic():
         locked = _locked_draft(record)
         if locked.injector_id != getattr(by, "pk", None):
@@ -209,7 +210,7 @@ def sign_treatment(record: TreatmentRecord, *, by: Any) -> TreatmentRecord:
         _open_schedule(locked, check.total_units)
         locked.save()
         audit(Action.SIGN, locked, locked.patient, by=by, total_units=str(check.total_units))
-        if not locked.is_touch_up:
+        if not locked.is_touch_up and locked.review_on >= today():
             _propose_review(locked, by=by)
     return locked
 
@@ -382,7 +383,7 @@ def _open_schedule(record: TreatmentRecord, total_units: Decimal) -> None:
 def _propose_review(record: TreatmentRecord, *, by: Any) -> None:
     signed_local: datetime = timezone.localtime(record.signed_at)
     starts_at = proposed_start(
-        max(record.review_on, today()), signed_local.time(), timezone.get_current_timezone()
+        record.review_on, signed_local.time(), timezone.get_current_timezone()
     )
     propose_appointment(
         record.patient,
