@@ -32,13 +32,26 @@ class IntervalCheck(Record):
 
 def schedule_after(treated_on: date, product: Product, settings: ClinicSettings) -> Schedule:
     """What follows a treatment: the review, the retreatment window, the earliest next date."""
+    opens_weeks, closes_weeks = retreatment_window(product, settings)
     return Schedule(
         treated_on=treated_on,
         review_on=treated_on + timedelta(days=settings.review_after_days),
-        window_opens_on=treated_on + timedelta(weeks=settings.retreatment_window_start_weeks),
-        window_closes_on=treated_on + timedelta(weeks=settings.retreatment_window_end_weeks),
+        window_opens_on=treated_on + timedelta(weeks=opens_weeks),
+        window_closes_on=treated_on + timedelta(weeks=closes_weeks),
         earliest_retreatment_on=_earliest(treated_on, product, settings),
     )
+
+
+def retreatment_window(product: Product, settings: ClinicSettings) -> tuple[int, int]:
+    """Weeks after a treatment when recall opens and closes: the clinic's window for this
+    product if it set one, else the product's own (a longer-lasting toxin), else the
+    clinic's general window."""
+    own = settings.product_windows.get(product.id)
+    if own is not None:
+        return own.start_weeks, own.end_weeks
+    if product.recall_window is not None:
+        return product.recall_window.start_weeks, product.recall_window.end_weeks
+    return settings.retreatment_window_start_weeks, settings.retreatment_window_end_weeks
 
 
 def check_interval(

@@ -119,6 +119,20 @@ class RetreatmentInterval(Sourced):
     label_wording: str = Field(min_length=1)
 
 
+class RecallWindow(Sourced):
+    """Weeks after a treatment when a product's effect usually wears off, for products whose
+    effect lasts clearly longer than the clinic's general retreatment window."""
+
+    start_weeks: PositiveInt
+    end_weeks: PositiveInt
+
+    @model_validator(mode="after")
+    def _opens_before_closing(self) -> RecallWindow:
+        if self.start_weeks > self.end_weeks:
+            raise ValueError("a recall window must open before it closes")
+        return self
+
+
 class Component(Sourced):
     allergen: Slug
     name: str = Field(min_length=1)
@@ -152,6 +166,7 @@ class Product(Record):
     age_limits: TextFact
     storage: Storage
     retreatment: RetreatmentInterval
+    recall_window: RecallWindow | None = None
     components: Components
     billing: BillingCode
 

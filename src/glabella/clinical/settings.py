@@ -26,6 +26,13 @@ class DoseTemplate(Record):
         return self.sites * self.units_per_site
 
 
+class WindowWeeks(Record):
+    """A clinic's own retreatment window for one product."""
+
+    start_weeks: PositiveInt
+    end_weeks: PositiveInt
+
+
 class ClinicSettings(Record):
     review_after_days: PositiveInt
     retreatment_window_start_weeks: PositiveInt
@@ -36,11 +43,15 @@ class ClinicSettings(Record):
     max_volume_per_site_ml: PositiveFloat
     min_measurable_ml: PositiveFloat
     dose_templates: tuple[DoseTemplate, ...] = ()
+    product_windows: dict[Slug, WindowWeeks] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> ClinicSettings:
         if self.retreatment_window_start_weeks > self.retreatment_window_end_weeks:
             raise ValueError("the retreatment window must open before it closes")
+        for product, window in self.product_windows.items():
+            if window.start_weeks > window.end_weeks:
+                raise ValueError(f"the retreatment window for {product} must open before it closes")
         if self.reconstituted_vial_mode == "clinic" and self.reconstituted_vial_hours is None:
             raise ValueError("a clinic vial policy needs reconstituted_vial_hours")
         return self
@@ -72,6 +83,9 @@ def clinic_settings(catalogue: Catalogue, overrides: dict[str, Any]) -> ClinicSe
         settings = ClinicSettings.model_validate(merged)
     except ValidationError as exc:
         raise ClinicalError(f"invalid clinic settings: {exc}") from exc
+    for product in settings.product_windows:
+        if product not in catalogue.products:
+            raise ClinicalError(f"a retreatment window names unknown product {product!r}")
     for template in settings.dose_templates:
         if template.product not in catalogue.products:
             raise ClinicalError(f"dose template names unknown product {template.product!r}")
