@@ -35,7 +35,7 @@ lint: install ## ruff (lint and format check) and the migrations check
 	$(BIN)/ruff format --check src bench
 	DJANGO_SETTINGS_MODULE=glabella.config.settings_test $(GLABELLA) makemigrations --check --dry-run
 
-typecheck: install ## mypy on the clinical core
+typecheck: install ## mypy (strict) on the clinical core and the pure rule modules
 	$(BIN)/mypy
 
 test-sqlite: install ## The test suite on SQLite
