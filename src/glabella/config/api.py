@@ -12,6 +12,8 @@ from glabella.assistant.throttle import TooManyQuestions
 from glabella.clinical import ClinicalError, UnknownArea, UnknownProduct
 from glabella.core.api import router as catalogue_router
 from glabella.patients.api import router as patients_router
+from glabella.treatments.api import router as treatments_router
+from glabella.treatments.services.records import RecordLocked
 
 api = NinjaAPI(
     title="Glabella API",
@@ -22,6 +24,8 @@ api = NinjaAPI(
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/assistant", assistant_router)
 api.add_router("/patients", patients_router)
+# Its paths span patients (/patients/{id}/treatments), records, reviews, events and recall.
+api.add_router("/", treatments_router)
 
 
 def problem(
@@ -45,6 +49,12 @@ def problem(
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return problem(request, 422, "Invalid input", "; ".join(exc.messages), errors)
+
+
+@api.exception_handler(RecordLocked)
+def record_locked(request: HttpRequest, exc: RecordLocked) -> HttpResponse:
+    """A signed record conflicts with any edit: 409, and the way forward is an amendment."""
+    return problem(request, 409, "Record signed", "; ".join(exc.messages), exc.message_dict)
 
 
 @api.exception_handler(SchemaValidationError)

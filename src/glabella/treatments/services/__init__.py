@@ -4,6 +4,7 @@ one transaction and writes its audit event inside it."""
 from .chart import RecallEntry, RecallFilters, TimelineItem, patient_timeline, recall_list
 from .checks import RecordCheck, check_record
 from .consultations import override_block, record_consultation, screen_patient
+from .entry import record_treatment
 from .outcomes import (
     record_review,
     record_wore_off,
@@ -44,6 +45,7 @@ __all__ = [
     "recall_list",
     "record_consultation",
     "record_review",
+    "record_treatment",
     "record_wore_off",
     "remove_site",
     "remove_vial",

@@ -45,6 +45,44 @@ def patient_timeline(patient: Patient, *, by: Any) -> list[TimelineItem]:
     return items
 
 
+def view_record(row: Any, *, by: Any, **detail: Any) -> Any:
+    """Audit showing one consultation, review or adverse event (or, given a patient, a
+    part of the chart named in ``detail``)."""
+    patient = row if isinstance(row, Patient) else row.patient
+    with transaction.atomic():
+        audit(Action.VIEW, row, patient, by=by, **detail)
+    return row
+
+
+RECENTLY_RESOLVED = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class EventBoard:
+    open: list[AdverseEvent]
+    recently_resolved: list[AdverseEvent]
+
+
+def adverse_event_board(clinic: Clinic, *, today: date, by: Any) -> EventBoard:
+    """The clinic's open adverse events (oldest onset first) and those resolved lately."""
+    events = AdverseEvent.objects.for_clinic(clinic).select_related("patient", "treatment", "vial")
+    board = EventBoard(
+        open=list(events.open().order_by("onset_on", "id")),
+        recently_resolved=list(
+            events.filter(resolved_on__gte=today - RECENTLY_RESOLVED).order_by("-resolved_on")
+        ),
+    )
+    with transaction.atomic():
+        record(
+            action=Action.VIEW,
+            clinic=clinic,
+            actor=by,
+            object_type="treatments.adverse_event_list",
+            detail={"open": len(board.open), "resolved": len(board.recently_resolved)},
+        )
+    return board
+
+
 def _consultations(patient: Patient) -> list[Consultation]:
     return list(patient.consultations.select_related("clinician").prefetch_related("areas"))
 

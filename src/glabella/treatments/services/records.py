@@ -339,7 +339,7 @@ def _units(value: Any, record: TreatmentRecord) -> Decimal:
         raise ValidationError(
             {"units": f"{units} U at one site is more than a whole {record.vial_units} U vial."}
         )
-    if units != units.quantize(Decimal("0.25")):
+    if units % Decimal("0.25"):
         raise ValidationError({"units": "Record units in steps of a quarter unit."})
     return units
 
