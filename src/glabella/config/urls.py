@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("glabella.assistant.urls")),
     path("", include("glabella.audit.urls")),
     path("", include("glabella.patients.urls")),
+    path("", include("glabella.scheduling.urls")),
     path("", include("glabella.treatments.urls")),
 ]

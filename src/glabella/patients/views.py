@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from glabella.treatments.views.chart import chart_context
+
 from . import services
 from .access import (
     READ_DEMOGRAPHICS,
@@ -73,6 +75,7 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         "clinical": clinical,
         "can_edit_demographics": can_write(request, patient, WRITE_DEMOGRAPHICS),
         "can_edit_clinical": can_write(request, patient, WRITE_CLINICAL),
+        **chart_context(request, patient, clinical=clinical),
     }
     return render(request, "patients/detail.html", context)
 

@@ -4,11 +4,12 @@ booking constraint, reminders) builds on this model in a later issue."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 from glabella.core.models import BaseModel
@@ -56,6 +57,19 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
 
     def upcoming(self, now: datetime) -> AppointmentQuerySet:
         return self.live().filter(starts_at__gte=now).order_by("starts_at")
+
+    def on_day(self, day: date) -> AppointmentQuerySet:
+        """Starting on ``day`` in the clinic's time zone (the site's current one)."""
+        return self.filter(starts_at__gte=_start_of(day), starts_at__lt=_start_of(day, 1))
+
+    def to_confirm(self, today: date) -> AppointmentQuerySet:
+        """Proposed by the system for ``today`` or later, still to agree with the patient."""
+        return self.filter(status=AppointmentStatus.PROPOSED, starts_at__gte=_start_of(today))
+
+
+def _start_of(day: date, plus_days: int = 0) -> datetime:
+    zone = timezone.get_current_timezone()
+    return datetime.combine(day + timedelta(days=plus_days), time.min, tzinfo=zone)
 
 
 class Appointment(BaseModel):

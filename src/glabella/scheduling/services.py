@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
 from glabella.audit.services import record
 from glabella.patients.models import Patient
@@ -63,16 +66,60 @@ def set_status(appointment: Appointment, status: str, *, by: Any) -> Appointment
         )
         allowed = TRANSITIONS.get(AppointmentStatus(locked.status), set())
         if status not in allowed:
-            raise ValidationError(
-                {
-                    "status": f"A {locked.get_status_display().lower()} appointment cannot become "
-                    f"{status}."
-                }
-            )
+            raise ValidationError({"status": _refusal(locked, status, allowed)})
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
         _audit(Action.CHANGE, locked, by=by, status=status)
     return locked
+
+
+def _refusal(appointment: Appointment, status: str, allowed: set[AppointmentStatus]) -> str:
+    target = AppointmentStatus(status).label if status in AppointmentStatus.values else status
+    current = appointment.status.replace("_", "-")
+    if not allowed:
+        return f"A {current} appointment is final: it cannot change to “{target}”."
+    *others, last = sorted(s.label for s in allowed)
+    options = f"{', '.join(others)} or {last}" if others else last
+    return f"A {current} appointment cannot change to “{target}”; it can become {options}."
+
+
+@dataclass(frozen=True)
+class DaySheet:
+    """What the front desk's appointments page shows for one day."""
+
+    day: date
+    appointments: list[Appointment]
+    to_confirm: list[Appointment]
+
+
+def appointments_on(
+    clinic: Clinic, day: date, *, by: Any, injector: Any = None, today: date | None = None
+) -> DaySheet:
+    """The clinic's appointments on ``day`` and every proposal from ``today`` on still to
+    confirm (so none is forgotten), optionally for one injector; an audited view."""
+    today = today or timezone.localdate()
+    rows = Appointment.objects.for_clinic(clinic).select_related("patient", "injector", "follows")
+    if injector is not None:
+        rows = rows.filter(injector=injector)
+    sheet = DaySheet(
+        day=day,
+        appointments=list(rows.on_day(day).order_by("starts_at", "id")),
+        to_confirm=list(rows.to_confirm(today).order_by("starts_at", "id")),
+    )
+    with transaction.atomic():
+        record(
+            action=Action.VIEW,
+            clinic=clinic,
+            actor=by,
+            object_type="scheduling.day",
+            detail={
+                "date": day.isoformat(),
+                "count": len(sheet.appointments),
+                "to_confirm": len(sheet.to_confirm),
+                "injector": injector.get_username() if injector is not None else "",
+            },
+        )
+    return sheet
 
 
 def _audit(action: Action, appointment: Appointment, *, by: Any, **detail: Any) -> None:
