@@ -48,6 +48,8 @@ class Catalogue:
 
     def product(self, name: str) -> Product:
         """Find a product by id, brand or alias, ignoring case and spacing."""
+        if name in self.products:
+            return self.products[name]
         wanted = _normalise(name)
         for product in self.products.values():
             names = (product.id, product.brand, product.generic, *product.aliases)
@@ -57,6 +59,8 @@ class Catalogue:
         raise UnknownProduct(f"unknown product {name!r}; known products: {known}")
 
     def area(self, name: str) -> Area:
+        if name in self.areas:
+            return self.areas[name]
         wanted = _normalise(name)
         for area in self.areas.values():
             if wanted in {_normalise(n) for n in (area.id, area.name, *area.aliases)}:

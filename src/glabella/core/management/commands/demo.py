@@ -1,56 +1,53 @@
+import time
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from glabella.accounts.models import Clinic, Membership, Role
 from glabella.assistant import engine_cache
 from glabella.assistant.starter import load_starter_kb
-
-DEMO_CLINIC = {
-    "slug": "demo",
-    "name": "Glabella Demo Clinic",
-    "phone": "(555) 010-0100",
-    "booking_url": "http://127.0.0.1:8000/book",
-    "opening_hours": "Monday to Saturday, 9 am to 6 pm",
-    "price_botox_unit": "14.00",
-    "price_dysport_unit": "5.00",
-    "price_xeomin_unit": "12.00",
-    "price_jeuveau_unit": "12.00",
-    "price_daxxify_unit": "9.00",
-    "price_letybo_unit": "11.00",
-    "consultation_fee": "0.00",
-}
-DEMO_PASSWORD = "glabella-demo"  # noqa: S105  (synthetic demo account, printed at start)
+from glabella.core.demo import DEMO_CLINICS, DEMO_PASSWORD, DemoSizes, ensure_clinics, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo clinic (synthetic data) with the starter knowledge base and staff logins."
+    help = (
+        "Load the living demo (synthetic data): the demo clinic and a second clinic, staff of "
+        "every role, patients with two years of treatment history, the starter knowledge base."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        defaults = DemoSizes()
+        parser.add_argument(
+            "--patients", type=int, default=defaults.demo, help="patients of the demo clinic"
+        )
+        parser.add_argument(
+            "--second-patients",
+            type=int,
+            default=defaults.second,
+            help="patients of the second clinic",
+        )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        clinic, _ = Clinic.objects.get_or_create(slug="demo", defaults=DEMO_CLINIC)
-        added = load_starter_kb(clinic)
-        staff = [
-            _staff(clinic, "director", "Dana", "Director", Role.MEDICAL_DIRECTOR),
-            _staff(clinic, "injector", "Ines", "Injector", Role.INJECTOR),
-            _staff(clinic, "frontdesk", "Frankie", "Desk", Role.FRONT_DESK),
-        ]
-        self.stdout.write(f"{clinic.name}: {added} starter answers added")
-        self.stdout.write("Preparing the assistant's index (the first time embeds every answer)…")
-        engine_cache.engine_for(clinic)
+        clinics = ensure_clinics()
         self.stdout.write("Staff logins (synthetic demo accounts):")
-        for user, role in staff:
-            self.stdout.write(f"  {user.username} / {DEMO_PASSWORD}  ({role.label})")
-
-
-def _staff(clinic: Clinic, username: str, first: str, last: str, role: Role) -> tuple[Any, Role]:
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"first_name": first, "last_name": last, "is_staff": True}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    Membership.objects.get_or_create(user=user, clinic=clinic, defaults={"role": role})
-    return user, role
+        for spec, (clinic, _) in zip(DEMO_CLINICS, clinics, strict=True):
+            for account in spec.accounts:
+                self.stdout.write(
+                    f"  {account.username} / {DEMO_PASSWORD}  ({account.role.label}, {clinic.name})"
+                )
+        for clinic, _ in clinics:
+            added = load_starter_kb(clinic)
+            self.stdout.write(f"{clinic.name}: {added} starter answers added")
+        self.stdout.write("Patients and their histories (written the first time only)…")
+        started = time.perf_counter()
+        summaries = seed_demo(DemoSizes(options["patients"], options["second_patients"]))
+        seconds = time.perf_counter() - started
+        self.stdout.write("Preparing the assistant's index (the first time embeds every answer)…")
+        for clinic, _ in clinics:
+            engine_cache.engine_for(clinic)
+        for summary in summaries:
+            prefix = "" if summary.seeded else "(already seeded) "
+            self.stdout.write(f"  {prefix}{summary.line()}")
+        if any(s.seeded for s in summaries):
+            self.stdout.write(f"Histories written in {seconds:.1f} s.")
