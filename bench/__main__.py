@@ -1,10 +1,21 @@
 """`make bench`: run every benchmark and print its table."""
 
+import subprocess
 import sys
 
 from bench import assistant, clinical_core
 
-BENCHMARKS = {"clinical": clinical_core.main, "assistant": assistant.main}
+
+def _treatments() -> None:
+    # Its own process: it sets up Django on a throwaway database file before importing models.
+    subprocess.run([sys.executable, "-m", "bench.treatments"], check=True)
+
+
+BENCHMARKS = {
+    "clinical": clinical_core.main,
+    "assistant": assistant.main,
+    "treatments": _treatments,
+}
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from glabella.clinical import ClinicalCore, ClinicalError, Dilution, IntervalCheck
 
 from ..charting import AreaTotal, ChartedSite, Deviation, area_totals, deviations, volume_for
-from ..models import TreatmentRecord
+from ..models import InjectionSite, TreatmentRecord
 from ._common import blocking_findings, today
 
 
@@ -37,7 +37,8 @@ class RecordCheck:
 def check_record(record: TreatmentRecord) -> RecordCheck:
     core = record.clinic.clinical_core()
     dilution = dilution_of(record, core)
-    sites = [ChartedSite(area=s.area, units=s.units) for s in record.sites.all()]
+    site_rows = list(record.sites.all())
+    sites = [ChartedSite(area=s.area, units=s.units) for s in site_rows]
     vials = list(record.vials.all())
     totals = area_totals(sites, dilution, core) if dilution else []
     total = sum((t.units for t in totals), Decimal("0"))
@@ -57,7 +58,7 @@ def check_record(record: TreatmentRecord) -> RecordCheck:
         deviations=found_deviations,
         interval=interval,
         blocking=blocking,
-        warnings=_volume_warnings(record, dilution, core),
+        warnings=_volume_warnings(site_rows, dilution, core),
     )
     check.problems.update(_problems(record, check, vials))
     return check
@@ -94,12 +95,12 @@ def interval_check(record: TreatmentRecord, core: ClinicalCore) -> IntervalCheck
 
 
 def _volume_warnings(
-    record: TreatmentRecord, dilution: Dilution | None, core: ClinicalCore
+    sites: list[InjectionSite], dilution: Dilution | None, core: ClinicalCore
 ) -> list[str]:
     if dilution is None:
         return []
     limit = Decimal(str(core.clinic.max_volume_per_site_ml))
-    large = [s for s in record.sites.all() if volume_for(s.units, dilution) > limit]
+    large = [s for s in sites if volume_for(s.units, dilution) > limit]
     if not large:
         return []
     return [
