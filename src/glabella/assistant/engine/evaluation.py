@@ -187,7 +187,7 @@ def _grid(base: Thresholds) -> Iterable[Thresholds]:
     scores = [round(0.0 + 0.04 * i, 3) for i in range(16)]
     margins = [0.0, 0.01, 0.02, 0.04, 0.06]
     scope_scores = [round(-0.6 + 0.1 * i, 2) for i in range(13)]
-    gaps = [-0.3, -0.2, -0.1, -0.05, 0.0, 0.05]
+    gaps = [-0.3, -0.2, -0.1, -0.05, 0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15]
     for score, margin, scope, gap in itertools.product(scores, margins, scope_scores, gaps):
         yield replace(
             base, min_score=score, min_margin=margin, max_out_of_scope=scope, min_scope_gap=gap

@@ -6,8 +6,14 @@ abstain. The engine only ever returns an approved entry's own text; it writes no
 Retrieval scores topics, not single phrasings: the mean of a topic's three nearest
 phrasings (embedding cosine blended with character n-gram similarity) plus a ridge
 classifier trained on the same phrasings and on an out-of-scope example bank. The
-classifier's out-of-scope class, the similarity to that bank and the margin over the
-runner-up topic decide abstention, on thresholds calibrated on labelled questions.
+classifier's out-of-scope class, the margin over the runner-up topic and the scope gap
+decide abstention, on thresholds calibrated on labelled questions.
+
+The scope gap compares like with like: the mean embedding similarity of the best topic's
+``neighbours`` nearest phrasings (at most half of a small topic's texts) minus the mean
+similarity of the same number of nearest out-of-scope examples. A mean over a few
+neighbours, on both sides, is steadier than the single nearest text, which one stray
+phrasing or example can decide.
 """
 
 from __future__ import annotations
@@ -59,7 +65,12 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A topic's best entry and the topic's score."""
+    """A topic's best entry and the topic's score.
+
+    ``semantic`` is the mean embedding similarity of the topic's nearest phrasings (up to
+    ``neighbours``, at most half the topic's texts); ``lexical`` is the n-gram similarity
+    of the best entry's nearest phrasing.
+    """
 
     item: KnowledgeItem
     score: float
@@ -115,6 +126,7 @@ class Engine:
             for topic in self.topics
         ]
         self._topic_grid = _padded_rows(self._topic_rows)
+        self._topic_sizes = np.array([len(rows) for rows in self._topic_rows], dtype=np.int64)
         scope_texts = [speller.correct(text) for text in out_of_scope]
         self._scope_vectors = (
             indexer.embed(scope_texts) if scope_texts else np.zeros((0, DIMENSIONS), np.float32)
@@ -168,6 +180,7 @@ class Engine:
         topic_scores, out_of_scope = self._topic_scores(blended, vector)
         ranked = self._candidates(topic_scores, blended, semantic, lexical)
         top = ranked[0]
+        k = self.thresholds.neighbours
         return Decision(
             kind="abstain",
             candidate=top,
@@ -175,7 +188,7 @@ class Engine:
             reason="",
             triage=urgency,
             ranked=tuple(ranked[:5]),
-            out_of_scope_similarity=_max_or_zero(self._scope_vectors @ vector)
+            out_of_scope_similarity=_mean_of_top(self._scope_vectors @ vector, k)
             if vector is not None
             else 0.0,
             out_of_scope_score=out_of_scope,
@@ -193,7 +206,7 @@ class Engine:
         self, blended: np.ndarray, vector: np.ndarray | None
     ) -> tuple[np.ndarray, float]:
         k = self.thresholds.neighbours
-        nearest = np.array([np.sort(blended[rows])[::-1][:k].mean() for rows in self._topic_rows])
+        nearest = _mean_of_nearest(blended, self._topic_grid, k)
         if self.mode != "combined" or vector is None:
             return nearest, 0.0
         votes = np.append(vector, 1.0) @ self._classifier
@@ -208,6 +221,10 @@ class Engine:
         lexical: np.ndarray,
     ) -> list[Candidate]:
         candidates = []
+        # At most half a topic's texts: a handful of phrasings tends to cover different
+        # wordings, and a mean over most of them would drift from "nearest" to "average".
+        counts = np.minimum(self.thresholds.neighbours, np.maximum(1, self._topic_sizes // 2))
+        nearest_semantic = _mean_of_nearest(semantic, self._topic_grid, counts)
         for index in np.argsort(-topic_scores):
             rows = self._topic_rows[index]
             row = rows[int(np.argmax(blended[rows]))]
@@ -215,7 +232,7 @@ class Engine:
                 Candidate(
                     item=self.items[int(self._owners[row])],
                     score=float(topic_scores[index]),
-                    semantic=float(np.max(semantic[rows])),
+                    semantic=float(nearest_semantic[index]),
                     lexical=float(lexical[row]),
                 )
             )
@@ -267,16 +284,25 @@ def _padded_rows(rows: list[np.ndarray]) -> np.ndarray:
     return grid
 
 
-def _mean_of_nearest(scores: np.ndarray, grid: np.ndarray, k: int) -> np.ndarray:
-    """Per topic, the mean of its ``k`` best scores (fewer if it has fewer phrasings)."""
+def _mean_of_nearest(scores: np.ndarray, grid: np.ndarray, k: int | np.ndarray) -> np.ndarray:
+    """Per topic, the mean of its ``k`` best scores (fewer if it has fewer phrasings).
+
+    ``k`` is one count for every topic or an array with one count per topic.
+    """
     gathered = np.where(grid >= 0, scores[np.clip(grid, 0, None)], -np.inf)
-    best = -np.sort(-gathered, axis=1)[:, :k]
-    finite = np.isfinite(best)
-    return np.where(finite, best, 0.0).sum(axis=1) / np.maximum(finite.sum(axis=1), 1)
+    ordered = -np.sort(-gathered, axis=1)
+    counts = np.minimum(np.broadcast_to(k, (len(grid),)), (grid >= 0).sum(axis=1))
+    taken = np.arange(ordered.shape[1]) < counts[:, None]
+    means: np.ndarray = np.where(taken, ordered, 0.0).sum(axis=1) / np.maximum(counts, 1)
+    return means
 
 
-def _max_or_zero(values: np.ndarray) -> float:
-    return float(np.max(values)) if values.size else 0.0
+def _mean_of_top(values: np.ndarray, k: int) -> float:
+    """The mean of the ``k`` largest values (all of them if fewer); 0 when empty."""
+    if not values.size:
+        return 0.0
+    count = min(max(k, 1), values.size)
+    return float(np.partition(values, values.size - count)[-count:].mean())
 
 
 def _index_texts(

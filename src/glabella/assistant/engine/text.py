@@ -42,6 +42,11 @@ class BrandSpeller:
     def _nearest_brand(self, word: str) -> str:
         if len(word) < MIN_FUZZY_LENGTH or not self._brands:
             return word
-        scored = [(SequenceMatcher(None, word, brand).ratio(), brand) for brand in self._brands]
-        score, brand = max(scored)
+        scored = []
+        for brand in self._brands:
+            matcher = SequenceMatcher(None, word, brand)
+            # The quick ratios are upper bounds of ratio(): skip brands that cannot reach it.
+            if matcher.real_quick_ratio() >= FUZZY_RATIO and matcher.quick_ratio() >= FUZZY_RATIO:
+                scored.append((matcher.ratio(), brand))
+        score, brand = max(scored, default=(0.0, word))
         return brand if score >= FUZZY_RATIO else word
