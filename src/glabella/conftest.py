@@ -1,9 +1,13 @@
 """Shared personas (CONVENTIONS.md): one clinic's medical director, injector and front desk;
 another clinic's director who must see nothing of this one; a signed-in user with no role;
-two synthetic patients, alice in this clinic and bob in the other.
+two synthetic patients, alice in this clinic and bob in the other; and headless Chromium for
+the browser tests.
 App conftests may add their own or override ``clinic``."""
 
+import os
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -88,3 +92,41 @@ def bob(other_clinic: Clinic) -> Patient:
         date_of_birth=date(1979, 2, 1),
         clinical_notes="SECRET-NOTE of the south clinic.",
     )
+
+
+# --- the browser tests: Debian's Chromium driven by Playwright ---------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.fixture(scope="module")
+def orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in the test's thread, which trips Django's
+    async-safety check on the test's own ORM calls: allowed while a browser module runs."""
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    yield
+    if previous is None:
+        os.environ.pop(ASYNC_UNSAFE, None)
+    else:
+        os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(orm_beside_playwright: None) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright  # only the browser tests pay for it
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -7,11 +7,17 @@ out. The action needs the capability at that clinic (``roles.py``), else 403.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+from uuid import UUID
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from .models import Clinic, Membership
 from .roles import allows, memberships_of
+
+Row = TypeVar("Row", bound=Model)
 
 
 class ClinicNotChosen(Http404):
@@ -41,3 +47,18 @@ def _chosen(memberships: list[Membership], slug: str | None) -> Membership:
     if chosen is None:
         raise Http404("No such clinic among yours.")
     return chosen
+
+
+def clinic_row_for_user(
+    request: HttpRequest, rows: QuerySet[Row], public_id: UUID | str, capability: str, *, what: str
+) -> Row:
+    """The row of ``rows`` with ``public_id`` if it belongs to one of the user's clinics
+    (else 404: its existence is private) and their role there allows ``capability``
+    (else 403). Every access helper that fetches one clinic-owned row goes through here."""
+    memberships = {m.clinic_id: m for m in memberships_of(request.user)}
+    found: Any = rows.filter(public_id=public_id, clinic_id__in=memberships).first()
+    if found is None:
+        raise Http404(f"No such {what} among your clinics.")
+    if not allows(memberships[found.clinic_id].role, capability):
+        raise PermissionDenied(f"Your role does not allow this ({capability}).")
+    return found  # type: ignore[no-any-return]

@@ -71,3 +71,15 @@ def clinics_of(user: Any) -> QuerySet[Clinic]:
     if not getattr(user, "is_authenticated", False):
         return Clinic.objects.none()
     return Clinic.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
+
+
+def staff_who_may(clinic: Clinic, capability: str) -> list[Any]:
+    """The clinic's active staff whose role allows ``capability`` (e.g. who treats), by name."""
+    roles = [role for role in Role.values if allows(role, capability)]
+    members = (
+        Membership.objects.active()
+        .filter(clinic=clinic, role__in=roles)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    return [m.user for m in members]

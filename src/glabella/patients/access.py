@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from glabella.accounts.access import ClinicNotChosen, staff_clinic
+from glabella.accounts.access import ClinicNotChosen, clinic_row_for_user, staff_clinic
 from glabella.accounts.models import Clinic
-from glabella.accounts.roles import allows, can, memberships_of
+from glabella.accounts.roles import can
 
 from .models import Patient
 
@@ -26,17 +25,8 @@ WRITE_CLINICAL = "patients.write_clinical"
 
 
 def get_patient_for_user(request: HttpRequest, patient_id: UUID | str, capability: str) -> Patient:
-    memberships = {m.clinic_id: m for m in memberships_of(request.user)}
-    patient = (
-        Patient.objects.select_related("clinic")
-        .filter(public_id=patient_id, clinic_id__in=memberships)
-        .first()
-    )
-    if patient is None:
-        raise Http404("No such patient among your clinics.")
-    if not allows(memberships[patient.clinic_id].role, capability):
-        raise PermissionDenied(f"Your role does not allow this ({capability}).")
-    return patient
+    rows = Patient.objects.select_related("clinic")
+    return clinic_row_for_user(request, rows, patient_id, capability, what="patient")
 
 
 def can_read_clinical(request: HttpRequest, patient: Patient) -> bool:

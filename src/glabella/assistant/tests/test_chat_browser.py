@@ -1,12 +1,11 @@
 """The patient chat page in a real browser: headless Debian Chromium driven by Playwright."""
 
-import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from glabella.accounts.models import Clinic
 from glabella.assistant import engine_cache, services
@@ -16,42 +15,10 @@ from glabella.assistant.starter import load_starter_kb
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 expect.set_options(timeout=10_000)
 PHONE = {"width": 390, "height": 844}
 SCREENSHOT = Path(tempfile.gettempdir()) / "chat-phone.png"
 EMERGENCY = "112"  # not the model's default, so the page must show the clinic's own number
-
-
-@pytest.fixture(scope="module", autouse=True)
-def orm_beside_playwright() -> Iterator[None]:
-    """Playwright's sync API runs an event loop in this thread, which trips Django's
-    async-safety check on the tests' own ORM calls; allowed for this module only."""
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    yield
-    if previous is None:
-        os.environ.pop(ASYNC_UNSAFE, None)
-    else:
-        os.environ[ASYNC_UNSAFE] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(orm_beside_playwright: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ recall list."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
@@ -15,7 +14,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from glabella.scheduling.models import Appointment
 from glabella.treatments.models import TreatmentRecord
@@ -24,43 +23,11 @@ from .conftest import GLABELLAR_SITES
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TABLET = {"width": 1024, "height": 1366}
 SCREENSHOT = Path(tempfile.gettempdir()) / "treatment-chart-tablet.png"
 SIGNED_SCREENSHOT = Path(tempfile.gettempdir()) / "treatment-signed-tablet.png"
 PASSWORD = "pw-long-enough"  # the shared personas' password
 expect.set_options(timeout=10_000)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def orm_beside_playwright() -> Iterator[None]:
-    """Playwright's sync API runs an event loop in this thread; Django's async-safety check
-    would then refuse the test's own ORM calls. Allowed for this module only."""
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    yield
-    if previous is None:
-        os.environ.pop(ASYNC_UNSAFE, None)
-    else:
-        os.environ[ASYNC_UNSAFE] = previous
-
-
-@pytest.fixture(scope="module")
-def browser(orm_beside_playwright: None) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -11,13 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from glabella.accounts.access import ClinicNotChosen, staff_clinic
-from glabella.accounts.models import Membership, Role
+from glabella.accounts.roles import staff_who_may
 from glabella.clinical import ClinicalCore
 
 from .. import services
-from ..access import (
-    RECALL,
-)
+from ..access import RECALL, SIGN
 from ..forms.care import (
     RecallFilterForm,
 )
@@ -33,7 +31,7 @@ def recall_list(request: HttpRequest) -> HttpResponse:
     except ClinicNotChosen as choice:
         return render(request, "treatments/recall.html", {"clinic_choices": choice.clinics})
     core = clinic.clinical_core()
-    injectors = _injectors(clinic)
+    injectors = staff_who_may(clinic, SIGN)
     form = RecallFilterForm(
         request.GET, core=core, injectors=[(u.username, _name(u)) for u in injectors]
     )
@@ -50,16 +48,6 @@ def recall_list(request: HttpRequest) -> HttpResponse:
         rows = [_recall_row(core, entry) for entry in entries]
     context = {"clinic": clinic, "form": form, "rows": rows}
     return render(request, "treatments/recall.html", context)
-
-
-def _injectors(clinic: Any) -> list[Any]:
-    memberships = (
-        Membership.objects.active()
-        .filter(clinic=clinic, role=Role.INJECTOR)
-        .select_related("user")
-        .order_by("user__username")
-    )
-    return [m.user for m in memberships]
 
 
 def _name(user: Any) -> str:
