@@ -1,4 +1,6 @@
+import json
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -53,7 +55,7 @@ class Clinic(BaseModel):
 
     def clinical_core(self) -> ClinicalCore:
         """The clinical core with this clinic's settings (checked: bad settings raise)."""
-        return ClinicalCore.for_clinic(self.clinical_settings)
+        return _core_for(json.dumps(self.clinical_settings, sort_keys=True))
 
     def answer_variables(self) -> dict[str, str]:
         """The values that ``{name}`` placeholders in approved answers show."""
@@ -77,6 +79,12 @@ class Clinic(BaseModel):
             "opening_hours": self.opening_hours or "our opening hours",
             **prices,
         }
+
+
+@lru_cache(maxsize=64)
+def _core_for(settings_json: str) -> ClinicalCore:
+    # Validated once per distinct settings; the core is immutable, so clinics share it.
+    return ClinicalCore.for_clinic(json.loads(settings_json))
 
 
 def _money(value: Decimal | str | None) -> str:

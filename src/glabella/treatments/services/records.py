@@ -21,7 +21,7 @@ from glabella.scheduling.services import propose_appointment
 from glabella.scheduling.slots import proposed_start
 
 from ..charting import area_at, mirror_x, side_of
-from ..models import Amendment, InjectionSite, Side, TreatmentRecord, VialUse
+from ..models import Amendment, InjectionSite, Side, TreatmentRecord, TreatmentStatus, VialUse
 from ._common import audit, blocking_findings, known_area, known_product, refuse_future, today
 from .checks import check_record
 
@@ -371,7 +371,7 @@ def _mirrored(site: InjectionSite) -> InjectionSite | None:
 
 def _open_schedule(record: TreatmentRecord, total_units: Decimal) -> None:
     schedule = record.clinic.clinical_core().schedule_after(record.treated_on, record.product)
-    record.status = "signed"
+    record.status = TreatmentStatus.SIGNED
     record.signed_at = timezone.now()
     record.total_units = total_units
     record.review_on = schedule.review_on
