@@ -1,4 +1,5 @@
-"""Forms of the appointments page: which day and injector to show, and a status change."""
+"""Forms of the appointments pages: which day and injector to show, a status change, and
+booking a visit for a patient."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import AppointmentStatus
+from .models import AppointmentKind, AppointmentStatus
+from .services import NOTE_LENGTH, duration_bounds
+from .slots import next_weekday
 
 
 def display_name(user: Any) -> str:
@@ -52,3 +56,73 @@ class StatusForm(forms.Form):
     date = forms.DateField(required=False)
     injector = forms.CharField(required=False, max_length=150)
     section = forms.ChoiceField(choices=[("day", "day"), ("confirm", "confirm")], required=False)
+
+
+# Where the booking service's field errors show on the booking form.
+BOOKING_ERROR_FIELDS = {"starts_at": "time"}
+
+
+class BookingForm(forms.Form):
+    """Booking a visit for one patient; the service checks times, injector and overlaps."""
+
+    kind = forms.ChoiceField(label="Kind of appointment", choices=AppointmentKind.choices)
+    injector = forms.ChoiceField(
+        label="Injector",
+        error_messages={"invalid_choice": "Choose one of the injectors of this clinic."},
+    )
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length (minutes)",
+        required=False,
+        help_text="Leave empty for the usual length of the kind: "
+        + ", ".join(f"{kind.label.lower()} {kind.default_minutes}" for kind in AppointmentKind)
+        + " minutes.",
+    )
+    note = forms.CharField(
+        label="Note for the day sheet", required=False, max_length=NOTE_LENGTH, strip=True
+    )
+
+    def __init__(self, *args: Any, injectors: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.injectors = {user.get_username(): user for user in injectors}
+        self.fields["injector"].choices = [
+            ("", "Choose an injector"),
+            *((name, display_name(user)) for name, user in self.injectors.items()),
+        ]
+        low, high = duration_bounds()
+        self.fields["duration_minutes"].widget.attrs.update(min=low, max=high, step=5)
+
+    def booking_data(self) -> dict[str, Any]:
+        """The cleaned form as the booking service's ``data``."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "injector": self.injectors.get(data["injector"]),
+            "starts_at": timezone.make_aware(datetime.datetime.combine(data["date"], data["time"])),
+            "duration_minutes": data["duration_minutes"],
+            "note": data["note"],
+        }
+
+    def add_service_errors(self, refused: ValidationError) -> None:
+        """The service's ``{field: message}`` beside the fields (the rest above the form)."""
+        for field, messages in refused.message_dict.items():
+            shown = BOOKING_ERROR_FIELDS.get(field, field)
+            self.add_error(shown if shown in self.fields else None, messages)
+
+
+def booking_initial(kind: str, today: datetime.date) -> dict[str, Any]:
+    """The empty form: the asked-for kind (else a treatment), the next weekday at 09:00."""
+    chosen = AppointmentKind(kind) if kind in AppointmentKind.values else AppointmentKind.TREATMENT
+    return {
+        "kind": chosen,
+        "date": first_weekday_after(today),
+        "time": datetime.time(9, 0),
+        "duration_minutes": chosen.default_minutes,
+    }
+
+
+def first_weekday_after(today: datetime.date) -> datetime.date:
+    return next_weekday(today + datetime.timedelta(days=1))

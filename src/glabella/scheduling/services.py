@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +17,7 @@ from glabella.audit.models import Action
 from glabella.audit.services import record
 from glabella.patients.models import Patient
 
+from .access import injectors_of
 from .models import Appointment, AppointmentKind, AppointmentStatus
 
 
@@ -43,6 +46,124 @@ def propose_appointment(
         appointment.save()
         _audit(Action.CREATE, appointment, by=by, kind=str(kind))
     return appointment
+
+
+NOTE_LENGTH = Appointment._meta.get_field("note").max_length or 300
+
+
+def book_appointment(patient: Patient, data: dict[str, Any], *, by: Any) -> Appointment:
+    """Book a visit agreed with the patient: ``kind``, ``starts_at`` (aware), ``injector``
+    (one of the clinic's treating staff), optional ``duration_minutes`` (the kind's usual
+    length when missing), ``note`` and ``follows`` (a treatment of the same patient).
+
+    The overlap check runs under row locks (``select_for_update``): the injector's user row,
+    which also covers a day with nothing booked yet, then their live appointments of that
+    day. On PostgreSQL a second booking for the same injector waits for the first and then
+    sees it; SQLite (the demo) has no row locks. The database constraint against double
+    booking arrives with online booking; until then this check is the only guard.
+    """
+    kind = _kind(data.get("kind"))
+    appointment = Appointment(
+        clinic=patient.clinic,
+        patient=patient,
+        injector=data.get("injector"),
+        kind=kind or "",
+        starts_at=data.get("starts_at"),
+        duration_minutes=_duration(data.get("duration_minutes"), kind),
+        status=AppointmentStatus.BOOKED,
+        follows=data.get("follows"),
+        note=(data.get("note") or "").strip(),
+        created_by=by,
+    )
+    errors = _booking_errors(appointment, kind)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        overlap = _overlap(appointment)
+        if overlap:
+            raise ValidationError({"starts_at": overlap})
+        appointment.save()
+        _audit(
+            Action.CREATE,
+            appointment,
+            by=by,
+            kind=str(kind),
+            status=appointment.status,
+            starts_at=appointment.starts_at.isoformat(),
+            injector=appointment.injector.get_username(),
+        )
+    return appointment
+
+
+def _kind(value: Any) -> AppointmentKind | None:
+    return AppointmentKind(value) if value in AppointmentKind.values else None
+
+
+def _duration(value: Any, kind: AppointmentKind | None) -> Any:
+    if value in (None, ""):
+        return kind.default_minutes if kind else None
+    return value
+
+
+def _booking_errors(appointment: Appointment, kind: AppointmentKind | None) -> dict[str, str]:
+    """Everything wrong with the booking that needs no lock, by field."""
+    errors: dict[str, str] = {}
+    if kind is None:
+        errors["kind"] = "Choose the kind of appointment."
+    starts_at = appointment.starts_at
+    if not isinstance(starts_at, datetime) or timezone.is_naive(starts_at):
+        errors["starts_at"] = "Give the date and time the appointment starts."
+    elif starts_at < timezone.now():
+        errors["starts_at"] = "That time has passed: choose a start from now on."
+    minutes = appointment.duration_minutes
+    # Without a kind a missing length has no default; the kind's error says enough.
+    duration = _duration_error(minutes) if kind or minutes is not None else ""
+    if duration:
+        errors["duration_minutes"] = duration
+    if appointment.injector not in injectors_of(appointment.clinic):
+        errors["injector"] = f"Choose one of the injectors who treat at {appointment.clinic}."
+    follows = appointment.follows
+    if follows is not None and follows.patient_id != appointment.patient.pk:
+        errors["follows"] = "The treatment it follows must be this patient's."
+    if len(appointment.note) > NOTE_LENGTH:
+        errors["note"] = f"Keep the note within {NOTE_LENGTH} characters."
+    return errors
+
+
+def _duration_error(minutes: Any) -> str:
+    if not isinstance(minutes, int) or isinstance(minutes, bool):
+        return "Give the length in whole minutes."
+    try:
+        Appointment._meta.get_field("duration_minutes").run_validators(minutes)
+    except ValidationError:
+        low, high = duration_bounds()
+        return f"An appointment lasts from {low} to {high} minutes."
+    return ""
+
+
+def duration_bounds() -> tuple[int, int]:
+    """The shortest and longest appointment the model allows, in minutes."""
+    field = Appointment._meta.get_field("duration_minutes")
+    low = next(v.limit_value for v in field.validators if isinstance(v, MinValueValidator))
+    high = next(v.limit_value for v in field.validators if isinstance(v, MaxValueValidator))
+    return int(low), int(high)  # type: ignore[arg-type]
+
+
+def _overlap(appointment: Appointment) -> str:
+    """Why the injector is not free then, or ""; takes the locks (inside the transaction)."""
+    injector = appointment.injector
+    get_user_model().objects.select_for_update().filter(pk=injector.pk).first()
+    day = timezone.localdate(appointment.starts_at)
+    same_day = list(
+        Appointment.objects.select_for_update().filter(injector=injector).live().on_day(day)
+    )
+    start, end = appointment.starts_at, appointment.ends_at
+    clash = next((a for a in same_day if a.starts_at < end and start < a.ends_at), None)
+    if clash is None:
+        return ""
+    busy_from, busy_to = timezone.localtime(clash.starts_at), timezone.localtime(clash.ends_at)
+    name = injector.get_full_name() or injector.get_username()
+    return f"{name} already has an appointment from {busy_from:%H:%M} to {busy_to:%H:%M}."
 
 
 TRANSITIONS = {

@@ -10,4 +10,9 @@ urlpatterns = [
         views.change_status,
         name="status",
     ),
+    path(
+        "staff/patients/<uuid:patient_id>/appointments/new/",
+        views.book,
+        name="book",
+    ),
 ]

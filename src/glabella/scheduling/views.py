@@ -1,4 +1,5 @@
-"""The front desk's appointments page: thin; access helpers decide, services act and audit."""
+"""The front desk's appointments pages (the day sheet, booking): thin; access helpers decide,
+services act and audit."""
 
 from __future__ import annotations
 
@@ -15,15 +16,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from glabella.accounts.access import ClinicNotChosen, staff_clinic
 from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can
+from glabella.patients.access import get_patient_for_user
+from glabella.patients.models import Patient
 
 from . import services
 from .access import READ, WRITE, get_appointment_for_user, injectors_of
-from .forms import DayForm, StatusForm, display_name
+from .forms import BookingForm, DayForm, StatusForm, booking_initial, display_name
 from .models import Appointment, AppointmentStatus
 
 CLINICAL = "patients.read_clinical"
@@ -108,6 +111,42 @@ def change_status(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
     else:
         messages.success(request, _done(appointment))
     return redirect(_day_url(appointment.clinic, shown, injector))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    patient = get_patient_for_user(request, patient_id, WRITE)
+    injectors = injectors_of(patient.clinic)
+    if request.method != "POST":
+        initial = booking_initial(request.GET.get("kind", ""), timezone.localdate())
+        form = BookingForm(initial=initial, injectors=injectors)
+        return _booking_page(request, patient, form)
+    form = BookingForm(request.POST, injectors=injectors)
+    if not form.is_valid():
+        return _booking_page(request, patient, form)
+    try:
+        booked = services.book_appointment(patient, form.booking_data(), by=request.user)
+    except ValidationError as refused:
+        form.add_service_errors(refused)
+        return _booking_page(request, patient, form)
+    messages.success(request, _booked(booked))
+    shown = timezone.localdate(booked.starts_at)
+    return redirect(_day_url(patient.clinic, shown, None))
+
+
+def _booking_page(request: HttpRequest, patient: Patient, form: BookingForm) -> HttpResponse:
+    context = {"patient": patient, "clinic": patient.clinic, "form": form}
+    return render(request, "scheduling/book.html", context)
+
+
+def _booked(appointment: Appointment) -> str:
+    when = timezone.localtime(appointment.starts_at)
+    return (
+        f"Booked {appointment.patient.full_name}'s {appointment.get_kind_display().lower()} on "
+        f"{when:%Y-%m-%d at %H:%M} ({appointment.duration_minutes} min) with "
+        f"{display_name(appointment.injector)}."
+    )
 
 
 def _apply(request: HttpRequest, appointment: Appointment, form: StatusForm) -> str:

@@ -27,7 +27,9 @@ APPOINTMENTS_SHOWN = 10
 def chart_context(request: HttpRequest, patient: Patient, *, clinical: bool) -> dict[str, Any]:
     """What the patient's page adds: upcoming appointments for every role; for clinical
     roles the timeline, open adverse events and the buttons to start a record."""
-    context: dict[str, Any] = {"appointments": None, "timeline": None}
+    context: dict[str, Any] = {"appointments": None, "timeline": None, "book_url": None}
+    if can(request.user, patient.clinic, "appointments.write"):
+        context["book_url"] = reverse("scheduling:book", kwargs={"patient_id": patient.public_id})
     if can(request.user, patient.clinic, "appointments.read"):
         context["appointments"] = list(
             patient.appointments.upcoming(timezone.now()).select_related("injector")[
