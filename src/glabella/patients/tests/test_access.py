@@ -7,6 +7,7 @@ from django.test import Client
 
 from glabella.audit.models import AuditEvent
 from glabella.patients.models import Patient
+from glabella.testing import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -45,21 +46,13 @@ def _cases(table):  # type: ignore[no-untyped-def]
             yield pytest.param(method, url, body, persona, status, id=f"{method} {url} {persona}")
 
 
-def _client(request, persona: str) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    user = request.getfixturevalue(persona)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def _snapshot(patient: Patient) -> dict[str, object]:
     return {f.name: getattr(patient, f.attname) for f in Patient._meta.concrete_fields}
 
 
 @pytest.mark.parametrize(("method", "url", "body", "persona", "status"), list(_cases(PAGES + API)))
 def test_reads_and_api_by_role(request, alice, method, url, body, persona, status) -> None:  # type: ignore[no-untyped-def]
-    client = _client(request, persona)
+    client = client_as(request, persona)
     before = _snapshot(alice)
     kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body else {}
 
@@ -77,7 +70,7 @@ def test_reads_and_api_by_role(request, alice, method, url, body, persona, statu
 
 @pytest.mark.parametrize(("method", "url", "body", "persona", "status"), list(_cases(WRITES)))
 def test_page_writes_by_role(request, alice, method, url, body, persona, status) -> None:  # type: ignore[no-untyped-def]
-    client = _client(request, persona)
+    client = client_as(request, persona)
     before = _snapshot(alice)
     if body is None:  # the demographics form, resubmitted with one change
         body = {
@@ -105,7 +98,7 @@ def test_page_writes_by_role(request, alice, method, url, body, persona, status)
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_registering_by_role(request, clinic, persona) -> None:  # type: ignore[no-untyped-def]
-    client = _client(request, persona)
+    client = client_as(request, persona)
     body = {"first_name": "Cleo", "last_name": "Newpatient", "date_of_birth": "1990-01-02"}
 
     page = client.post("/staff/patients/new/?clinic=north", {**body, "preferred_channel": "none"})

@@ -12,6 +12,7 @@ from glabella.accounts.models import Membership, Role
 from glabella.audit.models import Action, AuditEvent
 from glabella.patients.models import Patient
 from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
+from glabella.testing import client_as
 from glabella.treatments.tests.conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
@@ -63,14 +64,6 @@ def _appointment(  # type: ignore[no-untyped-def]
     )
 
 
-def _client(request, persona: str) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    user = request.getfixturevalue(persona)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def _post(client: Client, appointment: Appointment, status: str, **extra):  # type: ignore[no-untyped-def]
     url = f"{URL}{appointment.public_id}/status/"
     return client.post(url, {"status": status, **extra.pop("data", {})}, **extra)
@@ -94,7 +87,7 @@ def _views() -> list[AuditEvent]:
 def test_reading_the_day_by_role(request, clinic, dora, persona: str, status: int) -> None:  # type: ignore[no-untyped-def]
     _appointment(dora, _at(TODAY, 11))
 
-    response = _client(request, persona).get(f"{URL}?clinic=north")
+    response = client_as(request, persona).get(f"{URL}?clinic=north")
 
     assert response.status_code == status
     if status == 200:
@@ -112,7 +105,7 @@ def test_reading_the_day_by_role(request, clinic, dora, persona: str, status: in
 def test_changing_a_status_by_role(request, clinic, dora, persona: str, status: int) -> None:  # type: ignore[no-untyped-def]
     appointment = _appointment(dora, _at(TODAY, 11), status=AppointmentStatus.PROPOSED)
 
-    response = _post(_client(request, persona), appointment, "booked")
+    response = _post(client_as(request, persona), appointment, "booked")
 
     assert response.status_code == status
     appointment.refresh_from_db()

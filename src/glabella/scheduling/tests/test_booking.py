@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 
 from glabella.audit.models import Action, AuditEvent
 from glabella.patients.models import Patient
 from glabella.scheduling.forms import first_weekday_after
 from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 from glabella.scheduling.services import book_appointment
+from glabella.testing import client_as
 from glabella.treatments.tests.conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +40,6 @@ def dora(clinic) -> Patient:  # type: ignore[no-untyped-def]
 
 def _url(patient: Patient, query: str = "") -> str:
     return f"/staff/patients/{patient.public_id}/appointments/new/{query}"
-
-
-def _client(request, persona: str) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    user = request.getfixturevalue(persona)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _form(**changes: Any) -> dict[str, Any]:
@@ -87,7 +79,7 @@ def _creates() -> list[AuditEvent]:
     ],
 )
 def test_who_may_open_the_booking_page(request, dora, injector, persona, expected):
-    response = _client(request, persona).get(_url(dora))
+    response = client_as(request, persona).get(_url(dora))
     assert response.status_code == expected
     if persona == "anonymous":
         assert response["Location"].startswith("/accounts/login/")
@@ -107,7 +99,7 @@ def test_who_may_open_the_booking_page(request, dora, injector, persona, expecte
 def test_who_may_book_and_refused_requests_change_nothing(
     request, dora, injector, persona, expected
 ):
-    response = _client(request, persona).post(_url(dora), _form())
+    response = client_as(request, persona).post(_url(dora), _form())
     assert response.status_code == expected
     if persona in {"other_director", "no_role", "anonymous"}:
         assert _state() == ([], 0)
@@ -119,7 +111,7 @@ def test_who_may_book_and_refused_requests_change_nothing(
 
 
 def test_another_clinics_patient_is_not_found(request, bob, director, injector):
-    client = _client(request, "director")
+    client = client_as(request, "director")
     assert client.get(_url(bob)).status_code == 404
     assert client.post(_url(bob), _form()).status_code == 404
     assert _state() == ([], 0)
@@ -129,7 +121,7 @@ def test_another_clinics_patient_is_not_found(request, bob, director, injector):
 
 
 def test_the_form_starts_on_the_next_weekday_at_nine_with_the_kinds_length(request, dora, injector):
-    response = _client(request, "front_desk").get(_url(dora, "?kind=review"))
+    response = client_as(request, "front_desk").get(_url(dora, "?kind=review"))
     form = response.context["form"]
     assert form.initial == {
         "kind": AppointmentKind.REVIEW,
@@ -148,7 +140,7 @@ def test_the_form_starts_on_the_next_weekday_at_nine_with_the_kinds_length(reque
 
 
 def test_an_unknown_kind_in_the_link_falls_back_to_a_treatment(request, dora, injector):
-    response = _client(request, "front_desk").get(_url(dora, "?kind=facelift"))
+    response = client_as(request, "front_desk").get(_url(dora, "?kind=facelift"))
     assert response.context["form"].initial["kind"] == AppointmentKind.TREATMENT
     assert response.context["form"].initial["duration_minutes"] == 30
 
@@ -172,7 +164,7 @@ def test_the_next_weekday_skips_the_weekend(today, expected):
 def test_the_front_desk_books_one_appointment_with_one_audit_event(
     request, dora, injector, front_desk
 ):
-    response = _client(request, "front_desk").post(_url(dora), _form())
+    response = client_as(request, "front_desk").post(_url(dora), _form())
     assert response.status_code == 302
     assert response["Location"] == "/staff/appointments/?clinic=north&date=2026-11-19"
     booked = Appointment.objects.get()
@@ -197,12 +189,12 @@ def test_the_front_desk_books_one_appointment_with_one_audit_event(
 
 
 def test_an_empty_length_takes_the_kinds_usual_length(request, dora, injector):
-    _client(request, "front_desk").post(_url(dora), _form(kind="touch_up", duration_minutes=""))
+    client_as(request, "front_desk").post(_url(dora), _form(kind="touch_up", duration_minutes=""))
     assert Appointment.objects.get().duration_minutes == 15
 
 
 def test_the_booking_shows_on_the_day_sheet(request, dora, injector):
-    client = _client(request, "front_desk")
+    client = client_as(request, "front_desk")
     response = client.post(_url(dora), _form(), follow=True)
     html = response.content.decode()
     assert "Booked Dora Plain&#x27;s treatment on 2026-11-19 at 09:00 (30 min) with nurse-ben." in (
@@ -233,7 +225,7 @@ def test_the_booking_shows_on_the_day_sheet(request, dora, injector):
 def test_a_refused_booking_shows_the_field_error_and_saves_nothing(
     request, dora, injector, director, front_desk, changes, field, message
 ):
-    response = _client(request, "front_desk").post(_url(dora), _form(**changes))
+    response = client_as(request, "front_desk").post(_url(dora), _form(**changes))
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert list(errors) == [field]
@@ -249,7 +241,7 @@ def test_an_overlap_with_the_injectors_booked_review_is_refused(request, dora, i
     review.status = AppointmentStatus.BOOKED
     review.save(update_fields=["starts_at", "status"])
     before = _state()
-    response = _client(request, "front_desk").post(_url(dora), _form())
+    response = client_as(request, "front_desk").post(_url(dora), _form())
     assert response.context["form"].errors == {
         "time": ["nurse-ben already has an appointment from 09:20 to 09:35."]
     }
@@ -261,7 +253,7 @@ def test_back_to_back_and_cancelled_appointments_do_not_block(request, dora, inj
     _appointment(
         dora, injector, datetime(2026, 11, 19, 9, 0, tzinfo=UTC), AppointmentStatus.CANCELLED
     )
-    response = _client(request, "front_desk").post(_url(dora), _form())
+    response = client_as(request, "front_desk").post(_url(dora), _form())
     assert response.status_code == 302
     assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 2
 
@@ -337,13 +329,13 @@ def test_the_service_refuses_to_follow_another_patients_treatment(
 
 @pytest.mark.parametrize("persona", ["director", "injector", "front_desk"])
 def test_the_patient_page_offers_booking(request, dora, persona):
-    response = _client(request, persona).get(f"/staff/patients/{dora.public_id}/")
+    response = client_as(request, persona).get(f"/staff/patients/{dora.public_id}/")
     assert f'href="{_url(dora)}">Book an appointment</a>' in response.content.decode()
 
 
 def test_each_recall_row_links_to_booking_a_treatment(request, dora, injector):
     signed_botox(dora, by=injector, days_ago=88)
-    page = _client(request, "front_desk").get("/staff/recall/?clinic=north").content.decode()
+    page = client_as(request, "front_desk").get("/staff/recall/?clinic=north").content.decode()
     # A small GET form (a button, not a link) whose submission is the booking page's URL.
     assert (
         f'<form method="get" action="{_url(dora)}">'

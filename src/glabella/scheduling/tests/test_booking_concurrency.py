@@ -3,20 +3,19 @@ row locks are what keeps one of them out until online booking adds a database co
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from glabella.patients.models import Patient
 from glabella.scheduling.models import Appointment
 from glabella.scheduling.services import book_appointment
 from glabella.scheduling.slots import next_weekday
+from glabella.testing import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -33,28 +32,6 @@ def _patient(clinic, name: str) -> Patient:  # type: ignore[no-untyped-def]
     )
 
 
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    start = threading.Barrier(len(calls))
-    outcomes = [""] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        start.wait()
-        try:
-            call()
-            outcomes[index] = "ok"
-        except ValidationError as error:
-            outcomes[index] = "; ".join(error.messages)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_two_bookings_of_one_injector_at_one_time_let_one_through(clinic, injector, front_desk):
     day = next_weekday(timezone.localdate() + timedelta(days=1))
     starts = datetime.combine(day, time(10, 0), tzinfo=timezone.get_current_timezone())
@@ -64,7 +41,7 @@ def test_two_bookings_of_one_injector_at_one_time_let_one_through(clinic, inject
         data = {"kind": "treatment", "starts_at": starts, "injector": injector}
         return lambda: book_appointment(patient, data, by=front_desk)
 
-    outcomes = _race(book(first), book(second))
+    outcomes = race(book(first), book(second))
     assert sorted(outcomes)[-1] == "ok"
     assert "already has an appointment" in sorted(outcomes)[0]
     assert Appointment.objects.filter(injector=injector, starts_at=starts).count() == 1

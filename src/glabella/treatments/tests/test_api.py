@@ -12,6 +12,7 @@ from django.utils import timezone
 from glabella.accounts.models import Membership, Role
 from glabella.audit.models import Action, AuditEvent
 from glabella.scheduling.models import Appointment
+from glabella.testing import client_as
 from glabella.treatments import services
 from glabella.treatments.models import (
     AdverseEvent,
@@ -144,14 +145,6 @@ def _cases(table):  # type: ignore[no-untyped-def]
             yield pytest.param(method, url, body, persona, status, id=f"{method} {url} {persona}")
 
 
-def _client(request, persona: str) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    user = request.getfixturevalue(persona)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def _send(client: Client, method: str, url: str, body=None):  # type: ignore[no-untyped-def]
     if body is None:
         return getattr(client, method)(url)
@@ -172,7 +165,7 @@ def _events(**lookups) -> list[tuple[str, str, str, dict]]:  # type: ignore[no-u
 
 @pytest.mark.parametrize(("method", "url", "body", "persona", "status"), list(_cases(MATRIX)))
 def test_every_endpoint_by_role(request, world, method, url, body, persona, status) -> None:  # type: ignore[no-untyped-def]
-    client = _client(request, persona)
+    client = client_as(request, persona)
     body = DATED_BODIES[body]() if isinstance(body, str) else body
     before = _state()
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from glabella.assistant.models import Handoff, HandoffKind, HandoffStatus
 from glabella.audit.models import Action, AuditEvent
+from glabella.testing import client_as
 from glabella.treatments import services
 from glabella.treatments.models import (
     AdverseEvent,
@@ -35,14 +35,6 @@ def _events(**lookups: Any) -> list[tuple[str, str, str, dict]]:  # type: ignore
         (e.action, e.actor_label, e.object_type, e.detail)
         for e in AuditEvent.objects.filter(**lookups).exclude(action=Action.SIGN_IN).order_by("id")
     ]
-
-
-def _client(request: Any, persona: str) -> Client:
-    client = Client()
-    user = request.getfixturevalue(persona)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _today() -> Any:
@@ -103,7 +95,7 @@ PAGES = {
 @pytest.mark.parametrize("page", PAGES)
 def test_who_may_open_each_page(request, course, persona, page) -> None:  # type: ignore[no-untyped-def]
     url, expected = PAGES[page]
-    response = _client(request, persona).get(url(course))
+    response = client_as(request, persona).get(url(course))
     _assert_status(response, expected[persona])
 
 
@@ -174,7 +166,7 @@ def _state() -> tuple[Any, ...]:
 @pytest.mark.parametrize("change", CHANGES)
 def test_who_may_change_what_and_denied_changes_nothing(request, course, persona, change) -> None:  # type: ignore[no-untyped-def]
     url, data = _post_targets(course)[change]
-    client = _client(request, persona)
+    client = client_as(request, persona)
     before = _state()
     response = client.post(url, data)
     expected = CHANGES[change][persona]

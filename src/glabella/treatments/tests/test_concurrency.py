@@ -6,17 +6,14 @@ refused; exactly one review is proposed."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from glabella.scheduling.models import Appointment
+from glabella.testing import race
 from glabella.treatments import services
 from glabella.treatments.models import InjectionSite, TreatmentRecord
 
@@ -39,31 +36,8 @@ def ready_draft(carol, injector) -> TreatmentRecord:  # type: ignore[no-untyped-
     return services.update_treatment(record, {"aftercare_given": True}, by=injector)
 
 
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    """Run the calls at the same moment in threads; each one's outcome ("ok" or the error)."""
-    start = threading.Barrier(len(calls))
-    outcomes: list[str] = [""] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        start.wait()
-        try:
-            call()
-            outcomes[index] = "ok"
-        except ValidationError as error:
-            outcomes[index] = "; ".join(error.messages)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_two_signatures_at_once_sign_once_and_propose_one_review(ready_draft, injector):
-    outcomes = _race(
+    outcomes = race(
         lambda: services.sign_treatment(ready_draft, by=injector),
         lambda: services.sign_treatment(ready_draft, by=injector),
     )
@@ -73,7 +47,7 @@ def test_two_signatures_at_once_sign_once_and_propose_one_review(ready_draft, in
 
 
 def test_a_tap_racing_the_signature_never_changes_the_signed_record(ready_draft, injector):
-    outcomes = _race(
+    outcomes = race(
         lambda: services.sign_treatment(ready_draft, by=injector),
         lambda: services.add_site(ready_draft, {"x": 50, "y": 20, "units": 2}, by=injector),
     )

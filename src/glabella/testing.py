@@ -1,0 +1,44 @@
+"""Helpers the test modules share (fixtures themselves live in ``conftest.py``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.test import Client
+
+
+def client_as(request: Any, persona: str) -> Client:
+    """A test client signed in as the persona fixture named ``persona`` ("anonymous": nobody)."""
+    client = Client()
+    user = request.getfixturevalue(persona)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def race(*calls: Callable[[], Any]) -> list[str]:
+    """Start the calls at the same moment, each in its own thread with its own database
+    connection; each one's outcome: "ok" or the messages of the ValidationError it raised."""
+    start = threading.Barrier(len(calls))
+    outcomes = [""] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        start.wait()
+        try:
+            call()
+            outcomes[index] = "ok"
+        except ValidationError as error:
+            outcomes[index] = "; ".join(error.messages)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
