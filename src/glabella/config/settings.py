@@ -144,7 +144,7 @@ GLABELLA_REQUIRE_TWO_FACTOR = env_bool("GLABELLA_REQUIRE_TWO_FACTOR", default=PR
 OTP_TOTP_ISSUER = "Glabella"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "assistant:entry-list"
+LOGIN_REDIRECT_URL = "core:today"
 LOGOUT_REDIRECT_URL = "home"
 GLABELLA_DEFAULT_CLINIC = env_str("GLABELLA_DEFAULT_CLINIC", "")
 # Questions one address may ask the public assistant per minute (0 turns the limit off).

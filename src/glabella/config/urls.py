@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("glabella.accounts.urls")),
     path("api/v1/", api.urls),
+    path("", include("glabella.core.urls")),
     path("", include("glabella.assistant.urls")),
     path("", include("glabella.audit.urls")),
     path("", include("glabella.patients.urls")),

@@ -15,11 +15,11 @@ def test_the_sign_in_page_renders_a_labelled_form(client: Client) -> None:
     assert "csrfmiddlewaretoken" in page
 
 
-def test_staff_sign_in_lands_on_the_assistant_pages(client: Client, django_user_model) -> None:
+def test_staff_sign_in_lands_on_the_today_page(client: Client, django_user_model) -> None:
     django_user_model.objects.create_user("nurse", password="pw-long-enough", is_staff=True)
     response = client.post("/accounts/login/", {"username": "nurse", "password": "pw-long-enough"})
     assert response.status_code == 302
-    assert response["Location"] == "/staff/assistant/"
+    assert response["Location"] == "/staff/"
 
 
 def test_a_wrong_password_says_so_and_signs_nobody_in(client: Client, django_user_model) -> None:

@@ -1,0 +1,92 @@
+"""What the staff landing page shows: today's visits and what waits for someone, per block only
+when the role may see it. Patient rows come from the services that audit their reading;
+elsewhere only counts are taken."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from glabella.accounts.models import Clinic
+from glabella.accounts.roles import can
+from glabella.assistant.models import Handoff
+from glabella.scheduling import services as scheduling
+from glabella.scheduling.models import Appointment
+from glabella.treatments import services as treatments
+from glabella.treatments.models import AdverseEvent
+
+APPOINTMENTS = "appointments.read"
+RECALL = "recall.read"
+CLINICAL = "patients.read_clinical"
+INBOX = "assistant.inbox"
+# Enough to see the morning at a glance; the day sheet has the rest.
+SHORT_LIST = 8
+
+
+@dataclass(frozen=True)
+class Visits:
+    shown: list[Appointment]
+    count: int
+    to_confirm: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.shown)
+
+
+@dataclass(frozen=True)
+class FollowUps:
+    open_adverse_events: int
+    urgent_messages: int
+
+
+@dataclass(frozen=True)
+class TodayBoard:
+    """``None`` for a block the role may not see."""
+
+    day: date
+    visits: Visits | None
+    recall_due_this_week: int | None
+    follow_ups: FollowUps | None
+    open_inbox: int | None
+
+
+def today_board(clinic: Clinic, *, today: date, by: Any) -> TodayBoard:
+    return TodayBoard(
+        day=today,
+        visits=_visits(clinic, today, by) if can(by, clinic, APPOINTMENTS) else None,
+        recall_due_this_week=_recall_due(clinic, today, by) if can(by, clinic, RECALL) else None,
+        follow_ups=_follow_ups(clinic) if can(by, clinic, CLINICAL) else None,
+        open_inbox=_open_inbox(clinic) if can(by, clinic, INBOX) else None,
+    )
+
+
+def _visits(clinic: Clinic, today: date, by: Any) -> Visits:
+    sheet = scheduling.appointments_on(clinic, today, by=by, today=today)
+    return Visits(
+        shown=sheet.appointments[:SHORT_LIST],
+        count=len(sheet.appointments),
+        to_confirm=len(sheet.to_confirm),
+    )
+
+
+def _recall_due(clinic: Clinic, today: date, by: Any) -> int:
+    entries = treatments.recall_list(
+        clinic, treatments.RecallFilters(due_week=today), today=today, by=by
+    )
+    return len(entries)
+
+
+def _follow_ups(clinic: Clinic) -> FollowUps:
+    # Only numbers leave the database here, no patient's data, so there is nothing to audit;
+    # opening the adverse events page reads the rows through its audited service.
+    return FollowUps(
+        open_adverse_events=AdverseEvent.objects.for_clinic(clinic).open().count(),
+        urgent_messages=len(treatments.urgent_handoffs(clinic)),
+    )
+
+
+def _open_inbox(clinic: Clinic) -> int:
+    # A count only, like the follow-ups: the inbox page audits reading the messages.
+    return Handoff.objects.filter(clinic=clinic).open().count()
