@@ -94,6 +94,14 @@ def bob(other_clinic: Clinic) -> Patient:
     )
 
 
+@pytest.fixture
+def dora(clinic: Clinic) -> Patient:
+    """A patient of this clinic with nothing in her screening (every product open to her)."""
+    return Patient.objects.create(
+        clinic=clinic, first_name="Dora", last_name="Plain", date_of_birth=date(1988, 4, 4)
+    )
+
+
 # --- the browser tests: Debian's Chromium driven by Playwright ---------------------------------
 
 CHROMIUM = "/usr/bin/chromium"

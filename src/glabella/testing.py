@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -42,3 +43,24 @@ def race(*calls: Callable[[], Any]) -> list[str]:
     for thread in threads:
         thread.join()
     return outcomes
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """``day`` at ``hour``:``minute`` UTC."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def make_appointment(patient: Any, starts_at: datetime, **fields: Any) -> Any:
+    """An appointment written directly (a booked treatment unless ``fields`` say otherwise)."""
+    from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
+
+    kind = fields.pop("kind", AppointmentKind.TREATMENT)
+    return Appointment.objects.create(
+        clinic=patient.clinic,
+        patient=patient,
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=AppointmentKind(kind).default_minutes,
+        status=fields.pop("status", AppointmentStatus.BOOKED),
+        **fields,
+    )

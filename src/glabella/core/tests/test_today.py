@@ -13,8 +13,8 @@ from glabella.accounts.models import Membership, Role
 from glabella.assistant.models import Handoff, HandoffKind, HandoffStatus
 from glabella.audit.models import Action, AuditEvent
 from glabella.patients.models import Patient
-from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
-from glabella.testing import client_as
+from glabella.scheduling.models import AppointmentStatus
+from glabella.testing import at, client_as, make_appointment
 from glabella.treatments import services
 from glabella.treatments.tests.conftest import signed_botox
 
@@ -40,35 +40,10 @@ def frozen(time_machine) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def dora(clinic) -> Patient:  # type: ignore[no-untyped-def]
-    return Patient.objects.create(
-        clinic=clinic, first_name="Dora", last_name="Plain", date_of_birth=date(1988, 4, 4)
-    )
-
-
-@pytest.fixture
 def south_injector(django_user_model, other_clinic):  # type: ignore[no-untyped-def]
     user = django_user_model.objects.create_user("nurse-sam", password="pw-long-enough")
     Membership.objects.create(user=user, clinic=other_clinic, role=Role.INJECTOR)
     return user
-
-
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
-
-
-def _appointment(  # type: ignore[no-untyped-def]
-    patient, starts_at, *, status=AppointmentStatus.BOOKED, injector=None, kind="treatment"
-) -> Appointment:
-    return Appointment.objects.create(
-        clinic=patient.clinic,
-        patient=patient,
-        injector=injector,
-        kind=kind,
-        starts_at=starts_at,
-        duration_minutes=AppointmentKind(kind).default_minutes,
-        status=status,
-    )
 
 
 def _adverse_event(patient: Patient, *, by: Any) -> None:
@@ -95,10 +70,10 @@ def _handoffs(clinic: Any, *, urgent: int, questions: int, closed: int) -> None:
 def north(clinic, injector, dora) -> None:  # type: ignore[no-untyped-def]
     """North: two visits today, one proposal ahead (and one past), one patient due for recall,
     one open adverse event, one urgent message and two open inbox messages."""
-    _appointment(dora, _at(TODAY, 9), status=AppointmentStatus.ARRIVED, injector=injector)
-    _appointment(dora, _at(TODAY, 14, 30), kind="consultation")
-    _appointment(dora, _at(TODAY + timedelta(days=1), 11), status=AppointmentStatus.PROPOSED)
-    _appointment(dora, _at(TODAY - timedelta(days=1), 11), status=AppointmentStatus.PROPOSED)
+    make_appointment(dora, at(TODAY, 9), status=AppointmentStatus.ARRIVED, injector=injector)
+    make_appointment(dora, at(TODAY, 14, 30), kind="consultation")
+    make_appointment(dora, at(TODAY + timedelta(days=1), 11), status=AppointmentStatus.PROPOSED)
+    make_appointment(dora, at(TODAY - timedelta(days=1), 11), status=AppointmentStatus.PROPOSED)
     signed_botox(dora, by=injector, days_ago=RECALL_DAYS_AGO)  # its review proposal is past
     _adverse_event(dora, by=injector)
     _handoffs(clinic, urgent=1, questions=1, closed=1)
@@ -108,9 +83,11 @@ def north(clinic, injector, dora) -> None:  # type: ignore[no-untyped-def]
 def south(other_clinic, south_injector, bob) -> None:  # type: ignore[no-untyped-def]
     """South: a different number of everything, so a leak would change north's counts."""
     for hour in (9, 10, 11):
-        _appointment(bob, _at(TODAY, hour), injector=south_injector)
+        make_appointment(bob, at(TODAY, hour), injector=south_injector)
     for days in (2, 3):
-        _appointment(bob, _at(TODAY + timedelta(days=days), 9), status=AppointmentStatus.PROPOSED)
+        make_appointment(
+            bob, at(TODAY + timedelta(days=days), 9), status=AppointmentStatus.PROPOSED
+        )
     signed_botox(bob, by=south_injector, days_ago=RECALL_DAYS_AGO)
     for _ in range(3):
         _adverse_event(bob, by=south_injector)
@@ -231,7 +208,7 @@ def test_a_long_day_shows_the_first_visits_and_how_many_more(
     client: Client, front_desk, dora
 ) -> None:  # type: ignore[no-untyped-def]
     for minute in range(0, 50, 5):
-        _appointment(dora, _at(TODAY, 8, minute))
+        make_appointment(dora, at(TODAY, 8, minute))
     client.force_login(front_desk)
 
     response = client.get(URL)

@@ -10,9 +10,8 @@ from django.test import Client
 
 from glabella.accounts.models import Membership, Role
 from glabella.audit.models import Action, AuditEvent
-from glabella.patients.models import Patient
-from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
-from glabella.testing import client_as
+from glabella.scheduling.models import Appointment, AppointmentStatus
+from glabella.testing import at, client_as, make_appointment
 from glabella.treatments.tests.conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
@@ -30,38 +29,12 @@ def frozen(time_machine) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def dora(clinic) -> Patient:  # type: ignore[no-untyped-def]
-    """A patient with nothing in her screening, so a Botox treatment can be signed."""
-    return Patient.objects.create(
-        clinic=clinic, first_name="Dora", last_name="Plain", date_of_birth=date(1988, 4, 4)
-    )
-
-
-@pytest.fixture
 def second_injector(django_user_model, clinic):  # type: ignore[no-untyped-def]
     user = django_user_model.objects.create_user(
         "nurse-amy", password="pw-long-enough", first_name="Amy", last_name="Adams"
     )
     Membership.objects.create(user=user, clinic=clinic, role=Role.INJECTOR)
     return user
-
-
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
-
-
-def _appointment(  # type: ignore[no-untyped-def]
-    patient, starts_at, *, status=AppointmentStatus.BOOKED, injector=None, kind="treatment"
-) -> Appointment:
-    return Appointment.objects.create(
-        clinic=patient.clinic,
-        patient=patient,
-        injector=injector,
-        kind=kind,
-        starts_at=starts_at,
-        duration_minutes=AppointmentKind(kind).default_minutes,
-        status=status,
-    )
 
 
 def _post(client: Client, appointment: Appointment, status: str, **extra):  # type: ignore[no-untyped-def]
@@ -85,7 +58,7 @@ def _views() -> list[AuditEvent]:
     ("persona", "status"), list(zip(PERSONAS, [200, 200, 200, 404, 403, 302], strict=True))
 )
 def test_reading_the_day_by_role(request, clinic, dora, persona: str, status: int) -> None:  # type: ignore[no-untyped-def]
-    _appointment(dora, _at(TODAY, 11))
+    make_appointment(dora, at(TODAY, 11))
 
     response = client_as(request, persona).get(f"{URL}?clinic=north")
 
@@ -103,7 +76,7 @@ def test_reading_the_day_by_role(request, clinic, dora, persona: str, status: in
     ("persona", "status"), list(zip(PERSONAS, [302, 302, 302, 404, 404, 302], strict=True))
 )
 def test_changing_a_status_by_role(request, clinic, dora, persona: str, status: int) -> None:  # type: ignore[no-untyped-def]
-    appointment = _appointment(dora, _at(TODAY, 11), status=AppointmentStatus.PROPOSED)
+    appointment = make_appointment(dora, at(TODAY, 11), status=AppointmentStatus.PROPOSED)
 
     response = _post(client_as(request, persona), appointment, "booked")
 
@@ -121,7 +94,7 @@ def test_changing_a_status_by_role(request, clinic, dora, persona: str, status: 
 
 
 def test_the_status_route_takes_posts_only(client: Client, front_desk, dora) -> None:
-    appointment = _appointment(dora, _at(TODAY, 11))
+    appointment = make_appointment(dora, at(TODAY, 11))
     client.force_login(front_desk)
 
     assert client.get(f"{URL}{appointment.public_id}/status/").status_code == 405
@@ -130,8 +103,8 @@ def test_the_status_route_takes_posts_only(client: Client, front_desk, dora) -> 
 def test_another_clinics_staff_see_only_their_own_clinic(
     client: Client, other_director, dora, bob
 ) -> None:
-    _appointment(dora, _at(TODAY, 11))
-    _appointment(bob, _at(TODAY, 12))
+    make_appointment(dora, at(TODAY, 11))
+    make_appointment(bob, at(TODAY, 12))
     client.force_login(other_director)
 
     page = client.get(URL).content.decode()
@@ -155,7 +128,7 @@ def test_someone_at_two_clinics_chooses_one_first(client: Client, director, othe
 
 
 def test_another_clinics_appointment_is_not_found(client: Client, director, bob) -> None:
-    theirs = _appointment(bob, _at(TODAY, 12), status=AppointmentStatus.PROPOSED)
+    theirs = make_appointment(bob, at(TODAY, 12), status=AppointmentStatus.PROPOSED)
     client.force_login(director)
 
     response = _post(client, theirs, "booked")
@@ -246,7 +219,7 @@ def test_the_front_desk_does_not_get_a_link_into_the_clinical_record(
 
 
 def test_a_visit_goes_from_booked_to_arrived_to_completed(client: Client, front_desk, dora) -> None:
-    appointment = _appointment(dora, _at(TODAY, 11))
+    appointment = make_appointment(dora, at(TODAY, 11))
     client.force_login(front_desk)
 
     for status in ("arrived", "completed"):
@@ -260,7 +233,7 @@ def test_a_visit_goes_from_booked_to_arrived_to_completed(client: Client, front_
 
 
 def test_htmx_gets_only_the_changed_row(client: Client, front_desk, dora) -> None:
-    appointment = _appointment(dora, _at(TODAY, 11), status=AppointmentStatus.PROPOSED)
+    appointment = make_appointment(dora, at(TODAY, 11), status=AppointmentStatus.PROPOSED)
     client.force_login(front_desk)
 
     response = _post(
@@ -306,7 +279,7 @@ def test_htmx_gets_only_the_changed_row(client: Client, front_desk, dora) -> Non
 def test_a_refused_change_says_why_and_changes_nothing(
     client: Client, front_desk, dora, start: str, to: str, message: str
 ) -> None:
-    appointment = _appointment(dora, _at(TODAY, 11), status=start)
+    appointment = make_appointment(dora, at(TODAY, 11), status=start)
     client.force_login(front_desk)
 
     page = client.post(f"{URL}{appointment.public_id}/status/", {"status": to}, follow=True)
@@ -324,7 +297,7 @@ def test_a_refused_change_says_why_and_changes_nothing(
 def test_the_buttons_return_to_the_day_and_injector_shown(
     client: Client, front_desk, injector, dora
 ) -> None:
-    appointment = _appointment(dora, _at(TODAY, 11), injector=injector)
+    appointment = make_appointment(dora, at(TODAY, 11), injector=injector)
     client.force_login(front_desk)
 
     response = _post(
@@ -340,12 +313,12 @@ def test_the_buttons_return_to_the_day_and_injector_shown(
 def test_the_day_is_grouped_by_injector_in_time_order(
     client: Client, front_desk, injector, second_injector, dora, alice
 ) -> None:
-    late = _appointment(dora, _at(TODAY, 15), injector=injector)
-    early = _appointment(alice, _at(TODAY, 9), injector=injector)
-    amys = _appointment(alice, _at(TODAY, 12), injector=second_injector)
-    nobody = _appointment(dora, _at(TODAY, 8))
-    _appointment(dora, _at(TODAY - timedelta(days=1), 23, 45), injector=injector)
-    _appointment(dora, _at(TODAY + timedelta(days=1), 0, 0), injector=injector)
+    late = make_appointment(dora, at(TODAY, 15), injector=injector)
+    early = make_appointment(alice, at(TODAY, 9), injector=injector)
+    amys = make_appointment(alice, at(TODAY, 12), injector=second_injector)
+    nobody = make_appointment(dora, at(TODAY, 8))
+    make_appointment(dora, at(TODAY - timedelta(days=1), 23, 45), injector=injector)
+    make_appointment(dora, at(TODAY + timedelta(days=1), 0, 0), injector=injector)
     client.force_login(front_desk)
 
     groups = client.get(URL).context["groups"]
@@ -358,9 +331,11 @@ def test_the_day_is_grouped_by_injector_in_time_order(
 
 
 def test_one_injectors_day(client: Client, front_desk, injector, second_injector, dora) -> None:
-    bens = _appointment(dora, _at(TODAY, 9), injector=injector)
-    _appointment(dora, _at(TODAY, 10), injector=second_injector)
-    _appointment(dora, _at(TODAY, 11), status=AppointmentStatus.PROPOSED, injector=second_injector)
+    bens = make_appointment(dora, at(TODAY, 9), injector=injector)
+    make_appointment(dora, at(TODAY, 10), injector=second_injector)
+    make_appointment(
+        dora, at(TODAY, 11), status=AppointmentStatus.PROPOSED, injector=second_injector
+    )
     client.force_login(front_desk)
 
     response = client.get(f"{URL}?injector=nurse-ben")
@@ -372,10 +347,10 @@ def test_one_injectors_day(client: Client, front_desk, injector, second_injector
 
 def test_to_confirm_lists_every_proposal_from_today_on(client: Client, front_desk, dora) -> None:
     proposed = AppointmentStatus.PROPOSED
-    _appointment(dora, _at(TODAY - timedelta(days=1), 16), status=proposed)
-    this_morning = _appointment(dora, _at(TODAY, 9), status=proposed)
-    next_month = _appointment(dora, _at(TODAY + timedelta(days=30), 10), status=proposed)
-    _appointment(dora, _at(TODAY + timedelta(days=2), 10))  # booked already
+    make_appointment(dora, at(TODAY - timedelta(days=1), 16), status=proposed)
+    this_morning = make_appointment(dora, at(TODAY, 9), status=proposed)
+    next_month = make_appointment(dora, at(TODAY + timedelta(days=30), 10), status=proposed)
+    make_appointment(dora, at(TODAY + timedelta(days=2), 10))  # booked already
     client.force_login(front_desk)
 
     response = client.get(f"{URL}?date=2026-12-25")
@@ -415,7 +390,7 @@ def test_the_picker_shows_the_day_shown(client: Client, front_desk) -> None:
 
 def test_reading_the_day_is_audited_once(client: Client, front_desk, injector, dora) -> None:
     signed_botox(dora, by=injector)
-    _appointment(dora, _at(REVIEW_DAY, 15), injector=injector)
+    make_appointment(dora, at(REVIEW_DAY, 15), injector=injector)
     client.force_login(front_desk)
 
     client.get(f"{URL}?clinic=north&date=2026-12-02")
@@ -426,7 +401,7 @@ def test_reading_the_day_is_audited_once(client: Client, front_desk, injector, d
 
 
 def test_a_status_change_is_audited_with_the_patient(client: Client, front_desk, dora) -> None:
-    appointment = _appointment(dora, _at(TODAY, 11))
+    appointment = make_appointment(dora, at(TODAY, 11))
     client.force_login(front_desk)
 
     _post(client, appointment, "no_show")
@@ -453,7 +428,7 @@ def test_the_page_costs_the_same_for_a_busy_day(
 ) -> None:
     for hour in range(count):
         record = signed_botox(dora, by=injector) if hour == 0 else None
-        appointment = _appointment(dora, _at(TODAY, 9, hour * 5), injector=injector)
+        appointment = make_appointment(dora, at(TODAY, 9, hour * 5), injector=injector)
         appointment.follows = record
         appointment.save()
     client.force_login(front_desk)

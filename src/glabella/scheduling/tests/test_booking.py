@@ -30,14 +30,6 @@ def frozen(time_machine) -> None:  # type: ignore[no-untyped-def]
     time_machine.move_to(NOW, tick=False)
 
 
-@pytest.fixture
-def dora(clinic) -> Patient:  # type: ignore[no-untyped-def]
-    """A patient with nothing in her screening, so a Botox treatment can be signed."""
-    return Patient.objects.create(
-        clinic=clinic, first_name="Dora", last_name="Plain", date_of_birth=date(1988, 4, 4)
-    )
-
-
 def _url(patient: Patient, query: str = "") -> str:
     return f"/staff/patients/{patient.public_id}/appointments/new/{query}"
 
