@@ -78,6 +78,21 @@ def record(
     )
 
 
+def record_for_patient(
+    action: Action | str, obj: models.Model, patient: Any, *, by: Any, **detail: Any
+) -> AuditEvent:
+    """``record`` for an event about ``obj``, which belongs to ``patient`` (the patient's
+    clinic and id go with it); ``detail`` as keyword arguments."""
+    return record(
+        action=action,
+        clinic=patient.clinic,
+        actor=by,
+        obj=obj,
+        patient_id=patient.public_id,
+        detail=detail,
+    )
+
+
 def _ip(request: HttpRequest | None) -> str | None:
     """The peer address. Behind a proxy this is the proxy unless the server sets it right."""
     if request is None:

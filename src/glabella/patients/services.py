@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
-from glabella.audit.services import record
+from glabella.audit.services import record, record_for_patient
 from glabella.clinical import Intake
 
 from .models import (
@@ -33,14 +33,7 @@ def register_patient(clinic: Clinic, data: Mapping[str, Any], *, by: Any) -> Pat
     patient.full_clean(validate_unique=False, validate_constraints=False)
     with transaction.atomic():
         patient.save()
-        record(
-            action=Action.CREATE,
-            clinic=clinic,
-            actor=by,
-            obj=patient,
-            patient_id=patient.public_id,
-            detail={"fields": sorted(data)},
-        )
+        record_for_patient(Action.CREATE, patient, patient, by=by, fields=sorted(data))
     return patient
 
 
@@ -55,14 +48,8 @@ def update_clinical(patient: Patient, data: Mapping[str, Any], *, by: Any) -> Pa
 def view_patient(patient: Patient, *, by: Any, clinical: bool) -> Patient:
     """Record that ``by`` opened the record (its clinical part too when ``clinical``)."""
     with transaction.atomic():
-        record(
-            action=Action.VIEW,
-            clinic=patient.clinic,
-            actor=by,
-            obj=patient,
-            patient_id=patient.public_id,
-            detail={"section": "clinical" if clinical else "demographics"},
-        )
+        section = "clinical" if clinical else "demographics"
+        record_for_patient(Action.VIEW, patient, patient, by=by, section=section)
     return patient
 
 
@@ -106,13 +93,8 @@ def _update(
             changed.append("consent_recorded_at")
         locked.full_clean(validate_unique=False, validate_constraints=False)
         locked.save(update_fields=[*changed, "updated_at"])
-        record(
-            action=Action.CHANGE,
-            clinic=locked.clinic,
-            actor=by,
-            obj=locked,
-            patient_id=locked.public_id,
-            detail={"section": section, "fields": sorted(changed)},
+        record_for_patient(
+            Action.CHANGE, locked, locked, by=by, section=section, fields=sorted(changed)
         )
     return locked
 

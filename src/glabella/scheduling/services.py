@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
-from glabella.audit.services import record
+from glabella.audit.services import record, record_for_patient
 from glabella.patients.models import Patient
 
 from .access import injectors_of
@@ -44,7 +44,7 @@ def propose_appointment(
     )
     with transaction.atomic():
         appointment.save()
-        _audit(Action.CREATE, appointment, by=by, kind=str(kind))
+        record_for_patient(Action.CREATE, appointment, appointment.patient, by=by, kind=str(kind))
     return appointment
 
 
@@ -83,9 +83,10 @@ def book_appointment(patient: Patient, data: dict[str, Any], *, by: Any) -> Appo
         if overlap:
             raise ValidationError({"starts_at": overlap})
         appointment.save()
-        _audit(
+        record_for_patient(
             Action.CREATE,
             appointment,
+            appointment.patient,
             by=by,
             kind=str(kind),
             status=appointment.status,
@@ -190,7 +191,7 @@ def set_status(appointment: Appointment, status: str, *, by: Any) -> Appointment
             raise ValidationError({"status": _refusal(locked, status, allowed)})
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
-        _audit(Action.CHANGE, locked, by=by, status=status)
+        record_for_patient(Action.CHANGE, locked, locked.patient, by=by, status=status)
     return locked
 
 
@@ -241,14 +242,3 @@ def appointments_on(
             },
         )
     return sheet
-
-
-def _audit(action: Action, appointment: Appointment, *, by: Any, **detail: Any) -> None:
-    record(
-        action=action,
-        clinic=appointment.clinic,
-        actor=by,
-        obj=appointment,
-        patient_id=appointment.patient.public_id,
-        detail=detail,
-    )

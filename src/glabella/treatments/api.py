@@ -191,7 +191,7 @@ def create_treatment(
 )
 def get_treatment(request: HttpRequest, treatment_id: UUID) -> dict[str, Any]:
     record = get_treatment_for_user(request, treatment_id, READ)
-    services.view_treatment(record, by=request.user)
+    services.view_record(record, by=request.user)
     return _treatment(record)
 
 
@@ -277,7 +277,7 @@ def sign_treatment(request: HttpRequest, treatment_id: UUID) -> dict[str, Any]:
 def list_amendments(request: HttpRequest, treatment_id: UUID) -> list[Amendment]:
     record = get_treatment_for_user(request, treatment_id, READ)
     found = list(record.amendments.select_related("created_by"))
-    services.view_treatment(record, by=request.user)
+    services.view_record(record, by=request.user)
     return found
 
 

@@ -1,7 +1,14 @@
 """Operations on the treatment record, one module per part of the course. Each runs in
 one transaction and writes its audit event inside it."""
 
-from .chart import RecallEntry, RecallFilters, TimelineItem, patient_timeline, recall_list
+from .chart import (
+    RecallEntry,
+    RecallFilters,
+    TimelineItem,
+    patient_timeline,
+    recall_list,
+    view_record,
+)
 from .checks import RecordCheck, check_record
 from .consultations import override_block, record_consultation, screen_patient
 from .entry import record_treatment
@@ -26,7 +33,6 @@ from .records import (
     sign_treatment,
     start_treatment,
     update_treatment,
-    view_treatment,
 )
 
 __all__ = [
@@ -59,5 +65,5 @@ __all__ = [
     "start_treatment",
     "update_treatment",
     "urgent_handoffs",
-    "view_treatment",
+    "view_record",
 ]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils import timezone
 
-from glabella.audit.models import Action
-from glabella.audit.services import record
 from glabella.clinical import ClinicalCore, Outcome
 from glabella.patients.models import Patient
 from glabella.patients.services import patient_intake
@@ -19,15 +17,12 @@ from glabella.patients.services import patient_intake
 from ..models import ScreeningOverride
 
 
-def audit(action: Action, obj: models.Model, patient: Patient, *, by: Any, **detail: Any) -> None:
-    record(
-        action=action,
-        clinic=patient.clinic,
-        actor=by,
-        obj=obj,
-        patient_id=patient.public_id,
-        detail=detail,
-    )
+def parse_id(value: Any, field: str, *, problem: str) -> uuid.UUID:
+    """``value`` as the public id it should be; a field error (``problem``) if it is not."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationError({field: f"{value!r} {problem}"}) from exc
 
 
 def today() -> date:

@@ -13,11 +13,10 @@ from django.db.models import Prefetch
 
 from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
-from glabella.audit.services import record
+from glabella.audit.services import record, record_for_patient
 from glabella.patients.models import Patient
 
 from ..models import AdverseEvent, Consultation, InjectionSite, Review, TreatmentRecord
-from ._common import audit
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ def patient_timeline(patient: Patient, *, by: Any) -> list[TimelineItem]:
         ]
     items.sort(key=lambda i: (i.on, i.kind != "amendment"), reverse=True)
     with transaction.atomic():
-        audit(Action.VIEW, patient, patient, by=by, section="chart")
+        record_for_patient(Action.VIEW, patient, patient, by=by, section="chart")
     return items
 
 
@@ -50,7 +49,7 @@ def view_record(row: Any, *, by: Any, **detail: Any) -> Any:
     part of the chart named in ``detail``)."""
     patient = row if isinstance(row, Patient) else row.patient
     with transaction.atomic():
-        audit(Action.VIEW, row, patient, by=by, **detail)
+        record_for_patient(Action.VIEW, row, patient, by=by, **detail)
     return row
 
 

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from glabella.audit.models import Action
+from glabella.audit.services import record_for_patient
 from glabella.clinical import ClinicalCore, InvalidAssessment, Outcome, ScreeningResult
 from glabella.patients.models import Patient
 from glabella.patients.services import patient_intake
 
 from ..models import AssessedArea, Consultation, Decision, ScreeningOverride
-from ._common import audit, blocking_findings, known_area, known_product, refuse_future, today
+from ._common import blocking_findings, known_area, known_product, refuse_future, today
 
 
 def screening_snapshot(result: ScreeningResult) -> list[dict[str, Any]]:
@@ -70,7 +71,9 @@ def record_consultation(patient: Patient, data: Mapping[str, Any], *, by: Any) -
         for area in areas:
             area.consultation = consultation
         AssessedArea.objects.bulk_create(areas)
-        audit(Action.CREATE, consultation, patient, by=by, areas=[a.area for a in areas])
+        record_for_patient(
+            Action.CREATE, consultation, patient, by=by, areas=[a.area for a in areas]
+        )
     return consultation
 
 
@@ -133,7 +136,7 @@ def override_block(
     )
     with transaction.atomic():
         override.save()
-        audit(
+        record_for_patient(
             Action.OVERRIDE,
             override,
             patient,

@@ -3,7 +3,6 @@ and adverse events, including those that start as an urgent message to the assis
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -13,10 +12,11 @@ from django.db import transaction
 
 from glabella.assistant.models import Handoff, HandoffKind, HandoffStatus
 from glabella.audit.models import Action
+from glabella.audit.services import record_for_patient
 from glabella.patients.models import Patient
 
 from ..models import AdverseEvent, EventKind, Review, Severity, TreatmentRecord, VialUse
-from ._common import audit, refuse_future, today
+from ._common import parse_id, refuse_future, today
 
 MAX_EFFECT = 3
 
@@ -43,7 +43,7 @@ def record_review(treatment: TreatmentRecord, data: Mapping[str, Any], *, by: An
     review.full_clean(exclude=["clinic", "patient", "treatment", "touch_up"])
     with transaction.atomic():
         review.save()
-        audit(Action.CREATE, review, treatment.patient, by=by)
+        record_for_patient(Action.CREATE, review, treatment.patient, by=by)
     return review
 
 
@@ -70,7 +70,7 @@ def record_wore_off(review: Review, wore_off_on: date, *, by: Any) -> Review:
         locked = Review.objects.select_for_update().get(pk=review.pk)
         locked.wore_off_on = wore_off_on
         locked.save(update_fields=["wore_off_on", "updated_at"])
-        audit(Action.CHANGE, locked, review.patient, by=by, fields=["wore_off_on"])
+        record_for_patient(Action.CHANGE, locked, review.patient, by=by, fields=["wore_off_on"])
     return locked
 
 
@@ -95,7 +95,9 @@ def start_touch_up(review: Review, *, by: Any) -> TreatmentRecord:
         )
         locked.touch_up = touch_up
         locked.save(update_fields=["touch_up", "updated_at"])
-        audit(Action.CREATE, touch_up, original.patient, by=by, touch_up_of=str(original.public_id))
+        record_for_patient(
+            Action.CREATE, touch_up, original.patient, by=by, touch_up_of=str(original.public_id)
+        )
     return touch_up
 
 
@@ -125,7 +127,9 @@ def report_adverse_event(
         event.save()
         if handoff is not None:
             _close_handoff(handoff, by=by)
-        audit(Action.CREATE, event, patient, by=by, kind=event.kind, severity=event.severity)
+        record_for_patient(
+            Action.CREATE, event, patient, by=by, kind=event.kind, severity=event.severity
+        )
     return event
 
 
@@ -141,7 +145,9 @@ def resolve_adverse_event(
         if actions.strip():
             locked.actions = "\n".join(filter(None, [locked.actions, actions.strip()]))
         locked.save(update_fields=["resolved_on", "actions", "updated_at"])
-        audit(Action.CHANGE, locked, event.patient, by=by, fields=["resolved_on", "actions"])
+        record_for_patient(
+            Action.CHANGE, locked, event.patient, by=by, fields=["resolved_on", "actions"]
+        )
     return locked
 
 
@@ -159,13 +165,6 @@ def _close_handoff(handoff: Handoff, *, by: Any) -> None:
     handoff.save(update_fields=["status", "updated_at"])
 
 
-def _uuid(value: Any, field: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise ValidationError({field: f"{value!r} is not a record id."}) from exc
-
-
 def _choice(data: Mapping[str, Any], field: str, choices: Any) -> str:
     value = str(data.get(field) or "")
     if value not in choices.values:
@@ -179,13 +178,16 @@ def _linked(
     treatment = None
     if treatment_id:
         treatment = TreatmentRecord.objects.filter(
-            public_id=_uuid(treatment_id, "treatment"), patient=patient
+            public_id=parse_id(treatment_id, "treatment", problem="is not a record id."),
+            patient=patient,
         ).first()
         if treatment is None:
             raise ValidationError({"treatment": "No such treatment record for this patient."})
     vial = None
     if vial_id:
-        vial = VialUse.objects.filter(public_id=_uuid(vial_id, "vial"), treatment=treatment).first()
+        vial = VialUse.objects.filter(
+            public_id=parse_id(vial_id, "vial", problem="is not a record id."), treatment=treatment
+        ).first()
         if vial is None:
             raise ValidationError({"vial": "Choose a vial of the linked treatment."})
     elif treatment is not None and treatment.vials.count() == 1:

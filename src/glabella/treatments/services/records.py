@@ -3,7 +3,6 @@ face chart), then signs. A signed record is never edited again, only amended."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -14,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from glabella.audit.models import Action
+from glabella.audit.services import record_for_patient
 from glabella.clinical import ClinicalError
 from glabella.patients.models import Patient
 from glabella.scheduling.models import AppointmentKind
@@ -22,7 +22,7 @@ from glabella.scheduling.slots import proposed_start
 
 from ..charting import area_at, mirror_x, side_of
 from ..models import Amendment, InjectionSite, Side, TreatmentRecord, TreatmentStatus, VialUse
-from ._common import audit, blocking_findings, known_area, known_product, refuse_future, today
+from ._common import blocking_findings, known_area, known_product, parse_id, refuse_future, today
 from .checks import check_record
 
 DRAFT_FIELDS = (
@@ -63,7 +63,7 @@ def start_treatment(patient: Patient, data: Mapping[str, Any], *, by: Any) -> Tr
     _apply(record, _with_default_dilution(patient, data))
     with transaction.atomic():
         record.save()
-        audit(Action.CREATE, record, patient, by=by, product=record.product)
+        record_for_patient(Action.CREATE, record, patient, by=by, product=record.product)
     return record
 
 
@@ -75,7 +75,7 @@ def update_treatment(
         changed = _apply(locked, data)
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
-            audit(Action.CHANGE, locked, locked.patient, by=by, fields=sorted(changed))
+            record_for_patient(Action.CHANGE, locked, locked.patient, by=by, fields=sorted(changed))
     return locked
 
 
@@ -94,7 +94,7 @@ def add_vial(
                 {"expires_on": f"Lot {lot} expired on {expires_on}: do not use this vial."}
             )
         vial = VialUse.objects.create(treatment=locked, lot_number=lot, expires_on=expires_on)
-        audit(Action.CHANGE, locked, locked.patient, by=by, added="vial", lot=lot)
+        record_for_patient(Action.CHANGE, locked, locked.patient, by=by, added="vial", lot=lot)
     return vial
 
 
@@ -102,10 +102,11 @@ def remove_vial(record: TreatmentRecord, vial_id: Any, *, by: Any) -> None:
     with transaction.atomic():
         locked = _locked_draft(record)
         removed, _ = VialUse.objects.filter(
-            treatment=locked, public_id=_uuid(vial_id, "vial")
+            treatment=locked,
+            public_id=parse_id(vial_id, "vial", problem="is not an id of this record."),
         ).delete()
         if removed:
-            audit(Action.CHANGE, locked, locked.patient, by=by, removed="vial")
+            record_for_patient(Action.CHANGE, locked, locked.patient, by=by, removed="vial")
 
 
 def add_site(record: TreatmentRecord, data: Mapping[str, Any], *, by: Any) -> InjectionSite:
@@ -127,7 +128,9 @@ def add_site(record: TreatmentRecord, data: Mapping[str, Any], *, by: Any) -> In
             units=_units(data.get("units"), locked),
         )
         site.save()
-        audit(Action.CHANGE, locked, locked.patient, by=by, added="site", area=site.area)
+        record_for_patient(
+            Action.CHANGE, locked, locked.patient, by=by, added="site", area=site.area
+        )
     return site
 
 
@@ -137,7 +140,9 @@ def set_site_units(record: TreatmentRecord, site_id: Any, units: Any, *, by: Any
         site = _site(locked, site_id)
         site.units = _units(units, locked)
         site.save(update_fields=["units"])
-        audit(Action.CHANGE, locked, locked.patient, by=by, changed="site_units", area=site.area)
+        record_for_patient(
+            Action.CHANGE, locked, locked.patient, by=by, changed="site_units", area=site.area
+        )
     return site
 
 
@@ -146,7 +151,9 @@ def remove_site(record: TreatmentRecord, site_id: Any, *, by: Any) -> None:
         locked = _locked_draft(record)
         site = _site(locked, site_id)
         InjectionSite.objects.filter(pk=site.pk).delete()
-        audit(Action.CHANGE, locked, locked.patient, by=by, removed="site", area=site.area)
+        record_for_patient(
+            Action.CHANGE, locked, locked.patient, by=by, removed="site", area=site.area
+        )
 
 
 def mirror_sites(record: TreatmentRecord, *, by: Any, area: str | None = None) -> int:
@@ -159,7 +166,7 @@ def mirror_sites(record: TreatmentRecord, *, by: Any, area: str | None = None) -
         copies = [c for c in copies if c is not None and (c.area, c.side) not in occupied]
         InjectionSite.objects.bulk_create(copies)
         if copies:
-            audit(Action.CHANGE, locked, locked.patient, by=by, mirrored=len(copies))
+            record_for_patient(Action.CHANGE, locked, locked.patient, by=by, mirrored=len(copies))
     return len(copies)
 
 
@@ -179,7 +186,9 @@ def repeat_last(record: TreatmentRecord, *, by: Any) -> int:
         ]
         InjectionSite.objects.filter(treatment=locked).delete()
         InjectionSite.objects.bulk_create(copies)
-        audit(Action.CHANGE, locked, locked.patient, by=by, repeated=str(last.public_id))
+        record_for_patient(
+            Action.CHANGE, locked, locked.patient, by=by, repeated=str(last.public_id)
+        )
     return len(copies)
 
 
@@ -209,7 +218,9 @@ def sign_treatment(record: TreatmentRecord, *, by: Any) -> TreatmentRecord:
             raise ValidationError(check.problems)
         _open_schedule(locked, check.total_units)
         locked.save()
-        audit(Action.SIGN, locked, locked.patient, by=by, total_units=str(check.total_units))
+        record_for_patient(
+            Action.SIGN, locked, locked.patient, by=by, total_units=str(check.total_units)
+        )
         if not locked.is_touch_up and locked.review_on >= today():
             _propose_review(locked, by=by)
     return locked
@@ -229,14 +240,10 @@ def amend_treatment(record: TreatmentRecord, reason: str, text: str, *, by: Any)
     )
     with transaction.atomic():
         amendment.save()
-        audit(Action.AMEND, record, record.patient, by=by, amendment=str(amendment.public_id))
+        record_for_patient(
+            Action.AMEND, record, record.patient, by=by, amendment=str(amendment.public_id)
+        )
     return amendment
-
-
-def view_treatment(record: TreatmentRecord, *, by: Any) -> TreatmentRecord:
-    with transaction.atomic():
-        audit(Action.VIEW, record, record.patient, by=by)
-    return record
 
 
 # --- helpers ----------------------------------------------------------------------------
@@ -345,15 +352,11 @@ def _units(value: Any, record: TreatmentRecord) -> Decimal:
     return units
 
 
-def _uuid(value: Any, field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise ValidationError({field: f"{value!r} is not an id of this record."}) from exc
-
-
 def _site(record: TreatmentRecord, site_id: Any) -> InjectionSite:
-    site = InjectionSite.objects.filter(treatment=record, public_id=_uuid(site_id, "site")).first()
+    site = InjectionSite.objects.filter(
+        treatment=record,
+        public_id=parse_id(site_id, "site", problem="is not an id of this record."),
+    ).first()
     if site is None:
         raise ValidationError({"site": "No such site on this record."})
     return site

@@ -14,9 +14,8 @@ from glabella.clinical import ClinicalCore
 from glabella.patients.models import Patient
 
 from .. import services
-from ..access import (
-    WRITE,
-)
+from ..access import WRITE
+from .records import number_text
 
 APPOINTMENTS_SHOWN = 10
 
@@ -73,10 +72,6 @@ def _brand(core: ClinicalCore, product: str) -> str:
     return found.brand if found else product
 
 
-def _units(amount: Any) -> str:
-    return format(Decimal(amount).normalize(), "f")
-
-
 def _area_names(core: ClinicalCore, areas: Any) -> str:
     return ", ".join(core.catalogue.areas[a].name for a in areas if a in core.catalogue.areas)
 
@@ -98,7 +93,7 @@ def _treatment_row(core: ClinicalCore, row: Any, may_write: bool) -> dict[str, A
     review = row.is_signed and may_write
     return {
         "title": f"{title} ({row.get_status_display().lower()})",
-        "summary": f"{_brand(core, row.product)} · {_units(total)} U · "
+        "summary": f"{_brand(core, row.product)} · {number_text(Decimal(total))} U · "
         f"{_area_names(core, sorted({s.area for s in sites})) or 'no sites yet'}",
         "badge": "draft" if not row.is_signed else "",
         "url": reverse("treatments:record", kwargs={"treatment_id": row.public_id}),

@@ -106,7 +106,7 @@ def record_new(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 @require_safe
 def record_detail(request: HttpRequest, treatment_id: UUID) -> HttpResponse:
     record = get_treatment_for_user(request, treatment_id, READ)
-    services.view_treatment(record, by=request.user)
+    services.view_record(record, by=request.user)
     state = PageState(selected=request.GET.get("site", ""), units=request.GET.get("units", ""))
     if request.htmx and not record.is_signed:  # type: ignore[attr-defined]
         return _render_part(request, record, state)
