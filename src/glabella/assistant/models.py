@@ -11,6 +11,13 @@ class EntryStatus(models.TextChoices):
     RETIRED = "retired", "Retired"
 
 
+class Language(models.TextChoices):
+    """Languages an entry can be written in; patients may write in others (handed to staff)."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"
+
+
 class EntryQuerySet(models.QuerySet["Entry"]):
     def answering(self) -> "EntryQuerySet":
         """Entries that may answer patients: approved, with their approved version."""
@@ -22,6 +29,7 @@ class Entry(BaseModel):
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="entries")
     topic = models.SlugField(max_length=60)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     status = models.CharField(max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
     approved_version = models.ForeignKey(
         "EntryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
