@@ -18,6 +18,7 @@ from .engine.retrieval import Engine, KnowledgeItem, Mode, Thresholds
 from .engine.text import BrandSpeller
 from .engine.vector_cache import CachedEncoder, SqliteStore
 from .models import CachedEmbedding, Entry
+from .starter import starter_entries
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
@@ -115,8 +116,6 @@ def build_engine(items: list[KnowledgeItem]) -> Engine:
 
 
 def starter_items() -> list[KnowledgeItem]:
-    from .starter import starter_entries
-
     return [
         KnowledgeItem(
             entry_id=f"starter-{index}",

@@ -92,6 +92,45 @@ def test_an_empty_question_is_refused_and_nothing_is_logged(clinic, small_kb) ->
     assert not AskLog.objects.exists()
 
 
+def test_the_engine_decides_outside_the_transaction_that_writes_the_log(
+    clinic, small_kb, monkeypatch
+) -> None:
+    from django.db import connection
+
+    from glabella.assistant import engine_cache
+
+    engine = engine_cache.engine_for(clinic)
+    decide = engine.decide
+    outer = len(connection.atomic_blocks)  # the test's own transaction
+    depths: list[int] = []
+
+    def watched(question: str):
+        depths.append(len(connection.atomic_blocks))
+        return decide(question)
+
+    monkeypatch.setattr(engine, "decide", watched)
+    reply = services.ask(clinic, "can you recommend a good italian restaurant nearby")
+    assert depths == [outer]
+    assert Handoff.objects.get().ask_log == AskLog.objects.get()
+    assert reply.handoff_id is not None
+
+
+def test_reading_the_starter_file_does_not_import_the_services() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+        "'glabella.config.settings_test'); django.setup(); "
+        "import glabella.assistant.engine_cache; "
+        "assert 'glabella.assistant.services' not in sys.modules, 'services imported'"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_api_answers_with_the_documented_fields(client: Client, clinic, small_kb) -> None:
     response = client.post(
         "/api/v1/assistant/ask", {"question": "is it painful"}, content_type="application/json"

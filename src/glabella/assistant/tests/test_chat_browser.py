@@ -10,8 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 from glabella.accounts.models import Clinic
 from glabella.assistant import engine_cache, services
 from glabella.assistant.models import CachedEmbedding, Handoff, HandoffKind
-from glabella.assistant.services import EntryText
-from glabella.assistant.starter import load_starter_kb
+from glabella.assistant.services import EntryText, load_starter_kb
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

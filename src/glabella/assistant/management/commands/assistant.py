@@ -9,7 +9,7 @@ from django.db import DatabaseError
 from glabella.assistant import engine_cache, services
 from glabella.assistant.clinics import NoClinic, clinic_by_slug
 from glabella.assistant.engine.evaluation import calibrate, evaluate, read_samples
-from glabella.assistant.starter import load_starter_kb
+from glabella.assistant.services import load_starter_kb
 
 CALIBRATION_FILE = engine_cache.DATA_DIR / "calibration.jsonl"
 THRESHOLDS_FILE = engine_cache.DATA_DIR / "thresholds.toml"

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from glabella.assistant import engine_cache
-from glabella.assistant.starter import load_starter_kb
+from glabella.assistant.services import load_starter_kb
 from glabella.core.demo import DEMO_CLINICS, DEMO_PASSWORD, DemoSizes, ensure_clinics, seed_demo
 
 
