@@ -24,3 +24,12 @@ def clinic_by_slug(slug: str | None) -> Clinic:
     if len(clinics) != 1:
         raise NoClinic("name the clinic (there are several, or none yet)")
     return clinics[0]
+
+
+def clinics_to_choose() -> list[Clinic]:
+    """Every clinic, by name, when a request without a slug cannot know which one is meant:
+    no default is configured and there are several (empty otherwise)."""
+    if getattr(settings, "GLABELLA_DEFAULT_CLINIC", ""):
+        return []
+    clinics = list(Clinic.objects.order_by("name", "slug"))
+    return clinics if len(clinics) > 1 else []

@@ -4,7 +4,7 @@ from . import staff_views, views
 
 app_name = "assistant"
 urlpatterns = [
-    path("ask", views.chat, name="chat"),
+    path("ask", views.chat_or_choice, name="chat"),
     path("ask/embed.js", views.embed_script, name="embed-script"),
     path("c/<slug:clinic>/ask", views.chat, name="clinic-chat"),
     path("staff/assistant/", staff_views.entry_list, name="entry-list"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from glabella.accounts.models import Clinic
 
 from . import services
-from .clinics import NoClinic, clinic_by_slug
+from .clinics import NoClinic, clinic_by_slug, clinics_to_choose
 from .throttle import TooManyQuestions, check_question_rate
 
 
@@ -51,3 +51,14 @@ def embed_script(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def chat_or_choice(request: HttpRequest) -> HttpResponse:
+    """/ask: the default (or only) clinic's chat; with several clinics, a list to choose from."""
+    choices = clinics_to_choose()
+    if not choices:
+        return chat(request)
+    return render(request, "assistant/clinic_picker.html", {"clinics": choices})
