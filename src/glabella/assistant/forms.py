@@ -92,10 +92,10 @@ class EntryFilterForm(forms.Form):
 class ApproveForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     note = forms.CharField(
-        label="Approval note (optional)",
+        label="Change note",
         max_length=200,
-        required=False,
-        help_text="For example: checked against our aftercare leaflet.",
+        help_text="What changed, or what you checked: kept with the approval.",
+        error_messages={"required": "Write a change note before approving."},
     )
 
 

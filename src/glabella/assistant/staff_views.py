@@ -15,7 +15,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -27,6 +27,7 @@ from glabella.accounts.roles import can
 
 from . import services
 from .access import clinic_for_staff, get_entry_for_staff, get_handoff_for_staff
+from .diffs import version_changes
 from .forms import (
     ApproveForm,
     EntryFilterForm,
@@ -93,20 +94,10 @@ def entry_detail(request: HttpRequest, entry_id: UUID) -> HttpResponse:
     entry = get_entry_for_staff(
         request, entry_id, "assistant.edit" if editing else "assistant.read"
     )
-    versions = list(entry.versions.select_related("created_by").order_by("-number"))
+    versions = _versions(entry)
     if request.method == "GET" and "edit" not in request.GET:
-        return render(
-            request,
-            "assistant/staff_entry_detail.html",
-            {
-                "clinic": entry.clinic,
-                "entry": entry,
-                "versions": versions,
-                "latest": versions[0],
-                "approve_form": ApproveForm(initial={"version": versions[0].number}),
-                "can_approve": can(request.user, entry.clinic, "assistant.approve"),
-                "values": entry.clinic.answer_variables(),
-            },
+        return _entry_page(
+            request, entry, versions, ApproveForm(initial={"version": versions[0].number})
         )
     form = EntryForm(_posted(request), initial=EntryForm.initial_from(versions[0]))
     if request.method == "POST" and "preview" not in request.POST:
@@ -126,13 +117,41 @@ def entry_detail(request: HttpRequest, entry_id: UUID) -> HttpResponse:
 @require_POST
 def entry_approve(request: HttpRequest, entry_id: UUID) -> HttpResponse:
     entry = get_entry_for_staff(request, entry_id)
+    if not can(request.user, entry.clinic, "assistant.approve"):
+        raise PermissionDenied("Only the medical director may approve answers.")
     form = ApproveForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() and "version" in form.errors:
         return HttpResponseBadRequest("Say which version to approve.")
     version = get_object_or_404(EntryVersion, entry=entry, number=form.cleaned_data["version"])
+    if not form.is_valid():  # no change note: the page again, with the differences and the error
+        return _entry_page(request, entry, _versions(entry), form)
     services.approve_entry(entry, by=request.user, version=version, note=form.cleaned_data["note"])
     messages.success(request, f"Version {version.number} approved: it now answers patients.")
     return _redirect("entry-detail", entry.clinic, entry_id=entry.public_id)
+
+
+def _versions(entry: Entry) -> list[EntryVersion]:
+    return list(entry.versions.select_related("created_by").order_by("-number"))
+
+
+def _entry_page(
+    request: HttpRequest, entry: Entry, versions: list[EntryVersion], approve_form: ApproveForm
+) -> HttpResponse:
+    """The entry, what approving its latest version would change, and its history."""
+    return render(
+        request,
+        "assistant/staff_entry_detail.html",
+        {
+            "clinic": entry.clinic,
+            "entry": entry,
+            "versions": versions,
+            "latest": versions[0],
+            "changes": version_changes(entry.approved_version, versions[0]),
+            "approve_form": approve_form,
+            "can_approve": can(request.user, entry.clinic, "assistant.approve"),
+            "values": entry.clinic.answer_variables(),
+        },
+    )
 
 
 @login_required

@@ -275,7 +275,7 @@ def test_approver_approves_then_retires(client, approver, entry):
 def test_approval_approves_the_version_the_approver_saw(client, approver, staff, entry):
     services.edit_entry(entry, EntryText(topic="aftercare", title="T", answer="Newer"), by=staff)
     client.force_login(approver)
-    client.post(url("entry-approve", entry.public_id), {"version": 1})
+    client.post(url("entry-approve", entry.public_id), {"version": 1, "note": "checked"})
     entry.refresh_from_db()
     assert entry.approved_version.number == 1
     assert entry.has_pending_changes

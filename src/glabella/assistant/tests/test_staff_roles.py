@@ -70,7 +70,9 @@ def test_who_may_open_which_page(
 )
 def test_only_the_medical_director_approves(client: Client, people, draft, who, status) -> None:
     client.force_login(people[who])
-    response = client.post(page("entry-approve", draft.public_id), {"version": 1})
+    response = client.post(
+        page("entry-approve", draft.public_id), {"version": 1, "note": "checked"}
+    )
     assert response.status_code == status
     approved = Entry.objects.get(pk=draft.pk).status == EntryStatus.APPROVED
     assert approved is (status == 302)
@@ -95,7 +97,7 @@ def test_front_desk_replies_to_handed_over_questions(client: Client, people, han
 
 def test_approving_writes_one_audit_event_with_the_version(client: Client, people, draft) -> None:
     client.force_login(people["director"])
-    client.post(page("entry-approve", draft.public_id), {"version": 1})
+    client.post(page("entry-approve", draft.public_id), {"version": 1, "note": "checked"})
     event = AuditEvent.objects.get(action=Action.APPROVE)
     assert (event.actor, event.clinic, event.object_id) == (
         people["director"],
@@ -108,7 +110,7 @@ def test_approving_writes_one_audit_event_with_the_version(client: Client, peopl
 
 def test_a_refused_approval_writes_nothing(client: Client, people, draft) -> None:
     client.force_login(people["desk"])
-    client.post(page("entry-approve", draft.public_id), {"version": 1})
+    client.post(page("entry-approve", draft.public_id), {"version": 1, "note": "checked"})
     assert not AuditEvent.objects.filter(action=Action.APPROVE).exists()
 
 
