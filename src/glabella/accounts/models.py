@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from glabella.clinical import ClinicalCore
+from glabella.clinical.intervals import retreatment_window
 from glabella.core.models import BaseModel
 
 PRICE = {
@@ -15,6 +16,45 @@ PRICE = {
     "null": True,
     "blank": True,
     "validators": [MinValueValidator(Decimal("0"))],
+}
+MINUTES = {"default": 30, "validators": [MinValueValidator(1)]}
+POLICY_TEXT = {"max_length": 300, "blank": True}
+PRICE_FIELDS = (
+    "price_botox_unit",
+    "price_dysport_unit",
+    "price_xeomin_unit",
+    "price_jeuveau_unit",
+    "price_daxxify_unit",
+    "price_letybo_unit",
+    "consultation_fee",
+)
+POLICIES = ("injectors", "touch_up_policy", "same_visit_policy")
+
+# What patients read until the clinic fills in its own value: never a made-up fact or
+# price, always an invitation to ask. Keyed by the language of the answer.
+UNSET_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "booking_url": "our booking page",
+        "opening_hours": "our opening hours",
+        "price": "ask us for the current price",
+        "no_charge": "no charge",
+        "injectors": "Ask us who will give your injections and how they are trained.",
+        "touch_up_policy": "Ask us about touch-ups at your review appointment.",
+        "same_visit_policy": (
+            "Ask us whether you can be treated at the same visit as your consultation."
+        ),
+    },
+    "es": {
+        "booking_url": "nuestra página de reservas",
+        "opening_hours": "nuestro horario de atención",
+        "price": "pregúntenos el precio actual",
+        "no_charge": "sin cargo",
+        "injectors": "Pregúntenos quién le pondrá las inyecciones y qué formación tiene.",
+        "touch_up_policy": "Pregúntenos por los retoques en su cita de revisión.",
+        "same_visit_policy": (
+            "Pregúntenos si puede recibir el tratamiento en la misma visita que la consulta."
+        ),
+    },
 }
 
 
@@ -46,6 +86,36 @@ class Clinic(BaseModel):
         help_text="The clinic's changes to the clinical core's default settings "
         "(review day, retreatment window, minimum interval, dose templates).",
     )
+    treatment_minutes = models.PositiveIntegerField(
+        **MINUTES, help_text="How long a treatment appointment usually takes, in minutes."
+    )
+    consultation_minutes = models.PositiveIntegerField(
+        **MINUTES, help_text="How long a first consultation usually takes, in minutes."
+    )
+    injectors_en = models.CharField(
+        **POLICY_TEXT,
+        help_text="Who gives the injections, in a sentence or two (English). "
+        "Left blank, patients are invited to ask.",
+    )
+    injectors_es = models.CharField(
+        **POLICY_TEXT, help_text="Who gives the injections (Spanish). Left blank, patients ask."
+    )
+    touch_up_policy_en = models.CharField(
+        **POLICY_TEXT,
+        help_text="The clinic's touch-up policy after the review (English), e.g. whether "
+        "extra units are charged. Left blank, patients are invited to ask.",
+    )
+    touch_up_policy_es = models.CharField(
+        **POLICY_TEXT, help_text="The touch-up policy (Spanish). Left blank, patients ask."
+    )
+    same_visit_policy_en = models.CharField(
+        **POLICY_TEXT,
+        help_text="Whether a first consultation and treatment can happen at one visit "
+        "(English). Left blank, patients are invited to ask.",
+    )
+    same_visit_policy_es = models.CharField(
+        **POLICY_TEXT, help_text="Same-visit treatment (Spanish). Left blank, patients ask."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -57,28 +127,58 @@ class Clinic(BaseModel):
         """The clinical core with this clinic's settings (checked: bad settings raise)."""
         return _core_for(json.dumps(self.clinical_settings, sort_keys=True))
 
-    def answer_variables(self) -> dict[str, str]:
-        """The values that ``{name}`` placeholders in approved answers show."""
-        prices = {
-            field: _money(getattr(self, field))
-            for field in (
-                "price_botox_unit",
-                "price_dysport_unit",
-                "price_xeomin_unit",
-                "price_jeuveau_unit",
-                "price_daxxify_unit",
-                "price_letybo_unit",
-                "consultation_fee",
-            )
+    def answer_variables(self, language: str = "en") -> dict[str, str]:
+        """The values that ``{name}`` placeholders in approved answers show, in ``language``
+        ("en" or "es"; anything else reads as English). Clinical numbers come from the
+        clinic's clinical core, so a changed review day or window shows in the answers."""
+        unset = UNSET_TEXT.get(language, UNSET_TEXT["en"])
+        suffix = "es" if language == "es" else "en"
+        policies = {
+            name: getattr(self, f"{name}_{suffix}").strip() or unset[name] for name in POLICIES
         }
+        prices = {field: _money(getattr(self, field), unset) for field in PRICE_FIELDS}
         return {
             "clinic_name": self.name,
             "phone": self.phone,
             "emergency_number": self.emergency_number,
-            "booking_url": self.booking_url or "our booking page",
-            "opening_hours": self.opening_hours or "our opening hours",
+            "booking_url": self.booking_url or unset["booking_url"],
+            "opening_hours": self.opening_hours or unset["opening_hours"],
+            "treatment_minutes": str(self.treatment_minutes),
+            "consultation_minutes": str(self.consultation_minutes),
+            **policies,
             **prices,
+            **clinical_numbers(self.clinical_core()),
         }
+
+
+def clinical_numbers(core: ClinicalCore) -> dict[str, str]:
+    """The clinical figures answers quote, as plain digits: class facts from the effect
+    timeline and labels, and the clinic's own review day, window and minimum interval."""
+    effect = core.catalogue.effect
+    clinic = core.clinic
+    # Daxxify's recall window opens when its longer effect is expected to wear off
+    # (median about 24 weeks in its trials); a clinic's own Daxxify window wins.
+    daxxify_opens_weeks, _ = retreatment_window(core.product("daxxify"), clinic)
+    label_days = max(p.retreatment.min_days for p in core.catalogue.products.values())
+    numbers = {
+        "onset_days_min": effect.onset.low_days,
+        "onset_days_max": effect.onset.high_days,
+        "peak_days": effect.peak.weeks * 7,
+        "review_days": clinic.review_after_days,
+        "duration_months_min": effect.duration.low_months,
+        "duration_months_max": effect.duration.high_months,
+        "daxxify_duration_months": _months(daxxify_opens_weeks * 7),
+        "retreat_weeks_min": clinic.retreatment_window_start_weeks,
+        "retreat_weeks_max": clinic.retreatment_window_end_weeks,
+        "minimum_interval_weeks": clinic.minimum_interval_weeks,
+        "label_interval_months": _months(label_days),
+    }
+    return {name: str(value) for name, value in numbers.items()}
+
+
+def _months(days: int) -> int:
+    """Whole months, as a patient would say them (90 days is 3 months, 24 weeks is 6)."""
+    return round(days * 12 / 365.25)
 
 
 @lru_cache(maxsize=64)
@@ -87,8 +187,11 @@ def _core_for(settings_json: str) -> ClinicalCore:
     return ClinicalCore.for_clinic(json.loads(settings_json))
 
 
-def _money(value: Decimal | str | None) -> str:
-    return f"${Decimal(value):,.2f}" if value is not None else "(ask the front desk)"
+def _money(value: Decimal | str | None, unset: dict[str, str]) -> str:
+    if value is None:
+        return unset["price"]
+    amount = Decimal(value)
+    return unset["no_charge"] if amount == 0 else f"${amount:,.2f}"
 
 
 class Role(models.TextChoices):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from glabella.accounts.models import Clinic
-from glabella.assistant.rendering import placeholders_in
+from glabella.assistant.rendering import fill_variables, placeholders_in
 from glabella.assistant.starter import starter_entries
 from glabella.clinical import ClinicalCore
 
@@ -15,10 +15,13 @@ CORE = ClinicalCore()
 ENTRIES = starter_entries()
 ANSWERS = [entry.answer for entry in ENTRIES]
 KNOWN_VARIABLES = set(Clinic(name="Any", phone="0").answer_variables())
+# The answers as a clinic with the shipped default settings shows them.
+DEFAULT_VALUES = Clinic(name="Any", phone="0").answer_variables()
+RENDERED = [fill_variables(answer, DEFAULT_VALUES) for answer in ANSWERS]
 
 
-def stated(pattern: str) -> list[tuple[str, ...]]:
-    return [m.groups() for answer in ANSWERS for m in re.finditer(pattern, answer)]
+def stated(pattern: str, answers: list[str] = RENDERED) -> list[tuple[str, ...]]:
+    return [m.groups() for answer in answers for m in re.finditer(pattern, answer)]
 
 
 def test_every_topic_has_an_entry() -> None:
@@ -35,30 +38,39 @@ def test_there_is_an_urgent_care_entry() -> None:
     assert any(entry.topic == "urgent_care" for entry in ENTRIES)
 
 
-def test_onset_stated_is_the_cores_onset() -> None:
+def test_onset_shown_is_the_cores_onset() -> None:
     onset = CORE.catalogue.effect.onset
+    assert stated(r"\{onset_days_min\} to \{onset_days_max\} days", ANSWERS)
     found = stated(r"(\d+) to (\d+) days")
-    assert found
     assert set(found) == {(str(onset.low_days), str(onset.high_days))}
 
 
-def test_duration_stated_is_the_cores_duration() -> None:
+def test_duration_shown_is_the_cores_duration() -> None:
     duration = CORE.catalogue.effect.duration
+    assert stated(r"\{duration_months_min\} to \{duration_months_max\}", ANSWERS)
     found = stated(r"(\d+) to (\d+) months")
-    assert found
     assert set(found) == {(str(duration.low_months), str(duration.high_months))}
 
 
-def test_peak_and_review_are_two_weeks_and_fourteen_days() -> None:
-    assert CORE.catalogue.effect.peak.weeks == 2
-    assert CORE.clinic.review_after_days == 14
-    assert stated(r"(two|2)[ -]weeks?")
-    assert {days for (days,) in stated(r"(\d+) days after")} <= {"14"}
+def test_peak_and_review_shown_are_the_cores_peak_and_the_clinics_review_day() -> None:
+    assert {days for (days,) in stated(r"about (\d+) days to develop")} == {
+        str(CORE.catalogue.effect.peak.weeks * 7)
+    }
+    assert {days for (days,) in stated(r"(\d+) days after treatment")} == {
+        str(CORE.clinic.review_after_days)
+    }
 
 
-def test_minimum_interval_stated_is_the_clinics_minimum() -> None:
+def test_minimum_interval_shown_is_the_clinics_minimum() -> None:
     found = {weeks for (weeks,) in stated(r"at least (\d+) weeks")}
     assert found == {str(CORE.clinic.minimum_interval_weeks)}
+
+
+def test_a_clinics_own_review_day_shows_in_the_answers() -> None:
+    clinic = Clinic(name="Own", phone="0", clinical_settings={"review_after_days": 21})
+    values = clinic.answer_variables()
+    rendered = [fill_variables(answer, values) for answer in ANSWERS]
+    assert {days for (days,) in stated(r"(\d+) days after treatment", rendered)} == {"21"}
 
 
 def test_botox_concentration_stated_is_the_label_concentration() -> None:
