@@ -6,15 +6,14 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 
 from ..engine.importer import ImportedEntry
 from ..entry_text import EntryText
-from ..models import Entry, EntryStatus, EntryVersion
-from ..starter import STARTER_NOTE, starter_entries, starter_key
-from .knowledge import User, create_entry, edit_entry, mark_content_changed
+from ..models import Entry, EntryVersion
+from ..starter import shipped_starter
+from .knowledge import User, create_entry, edit_entry
 
 KEY_LENGTH = 200
 
@@ -66,23 +65,19 @@ def _same_text(version: EntryVersion, text: EntryText) -> bool:
 
 @transaction.atomic
 def load_starter_kb(clinic: Clinic) -> int:
-    """Create (once) and approve the starter entries; returns how many were added."""
+    """Add the shipped starter entries (every language) as drafts, once; returns how many.
+
+    Nothing shipped answers patients until the clinic's medical director approves it.
+    """
+    have = set(
+        Entry.objects.filter(clinic=clinic, import_key__startswith="starter-").values_list(
+            "import_key", flat=True
+        )
+    )
     added = 0
-    for index, text in enumerate(starter_entries(), start=1):
-        key = starter_key(index, text)
-        if Entry.objects.filter(clinic=clinic, import_key=key).exists():
+    for item in shipped_starter():
+        if item.key in have:
             continue
-        entry = create_entry(clinic, text, by=None, import_key=key)
-        _approve_shipped(entry)
+        create_entry(clinic, item.text, by=None, import_key=item.key, language=item.language)
         added += 1
-    if added:
-        mark_content_changed(clinic)
     return added
-
-
-def _approve_shipped(entry: Entry) -> None:
-    entry.approved_version = entry.latest_version
-    entry.status = EntryStatus.APPROVED
-    entry.approved_at = timezone.now()
-    entry.approval_note = STARTER_NOTE
-    entry.save(update_fields=["approved_version", "status", "approved_at", "approval_note"])

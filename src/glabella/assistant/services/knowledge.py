@@ -16,18 +16,27 @@ from glabella.audit.models import Action
 from glabella.audit.services import record
 
 from ..entry_text import EntryText
-from ..models import Entry, EntryStatus, EntryVersion
+from ..models import Entry, EntryStatus, EntryVersion, Language
 
 User = AbstractBaseUser | AnonymousUser
 
 
 @transaction.atomic
 def create_entry(
-    clinic: Clinic, text: EntryText, *, by: User | None, import_key: str = ""
+    clinic: Clinic,
+    text: EntryText,
+    *,
+    by: User | None,
+    import_key: str = "",
+    language: str = Language.ENGLISH,
 ) -> Entry:
     text = text.clean()
     entry = Entry.objects.create(
-        clinic=clinic, topic=text.topic, import_key=import_key, created_by=actor(by)
+        clinic=clinic,
+        topic=text.topic,
+        language=language,
+        import_key=import_key,
+        created_by=actor(by),
     )
     _add_version(entry, text, by=by, note="created")
     record(action=Action.CREATE, clinic=clinic, actor=actor(by), obj=entry)

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from glabella.accounts.models import Clinic
 from glabella.assistant import engine_cache, services
-from glabella.assistant.models import CachedEmbedding, Handoff, HandoffKind
+from glabella.assistant.models import CachedEmbedding, Entry, Handoff, HandoffKind
 from glabella.assistant.services import EntryText, load_starter_kb
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -45,9 +45,12 @@ _vectors: dict[str, bytes] = {}
 
 
 @pytest.fixture
-def starter_clinic(clinic: Clinic) -> Clinic:
-    """The shipped starter content, its engine built here so no request waits for it."""
+def starter_clinic(clinic: Clinic, approver) -> Clinic:  # type: ignore[no-untyped-def]
+    """The shipped English starter content, approved, its engine built here so no request
+    waits for it."""
     load_starter_kb(clinic)
+    for entry in Entry.objects.filter(clinic=clinic, language="en"):
+        services.approve_entry(entry, by=approver, note="browser tests")
     CachedEmbedding.objects.bulk_create(
         [CachedEmbedding(key=key, vector=vector) for key, vector in _vectors.items()],
         ignore_conflicts=True,

@@ -16,9 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic, Membership, Role
-from glabella.audit.models import AuditEvent
+from glabella.assistant.models import Entry, EntryStatus
+from glabella.assistant.starter import quotes_a_price, shipped_starter
+from glabella.audit.models import Action, AuditEvent
 from glabella.clinical import ClinicalCore
 from glabella.core.demo import DEMO_CLINICS, DEMO_PASSWORD, DemoSizes, seed_demo
+from glabella.core.demo.answers import APPROVAL_NOTE
 from glabella.core.demo.charts import CENTRE_POINTS, RIGHT_POINTS
 from glabella.core.demo.plans import Planner
 from glabella.patients.models import Patient
@@ -188,6 +191,34 @@ def test_the_command_prints_the_logins_and_a_summary_per_clinic(seeded) -> None:
     assert "Glabella Demo Clinic East: 7 patients, " in seeded.output
     assert "(2 open)" in seeded.output
     assert seeded.warmed[:2] == ["demo", "demo-east"]
+
+
+def test_starter_answers_are_approved_by_each_director_except_those_quoting_prices(
+    seeded,
+) -> None:
+    shipped = shipped_starter()
+    for clinic in _clinics():
+        director = _staff_of(clinic, Role.MEDICAL_DIRECTOR)
+        entries = list(Entry.objects.filter(clinic=clinic).select_related("approved_version"))
+        assert len(entries) == len(shipped)
+        assert {e.language for e in entries} == {item.language for item in shipped}
+        priced = {e.pk for e in entries if quotes_a_price(e.latest_version.answer)}
+        assert priced  # the price and consultation-fee answers
+        for entry in entries:
+            if entry.pk in priced:
+                assert (entry.status, entry.approved_version) == (EntryStatus.DRAFT, None)
+            else:
+                assert (entry.status, entry.approved_by) == (EntryStatus.APPROVED, director)
+                assert entry.approved_version == entry.latest_version
+                assert entry.approval_note == APPROVAL_NOTE
+        approvals = AuditEvent.objects.filter(clinic=clinic, action=Action.APPROVE)
+        assert approvals.count() == len(entries) - len(priced)
+        assert set(approvals.values_list("actor", flat=True)) == {director.pk}
+        assert (
+            f"{clinic.name}: {len(entries)} starter answers added, "
+            f"{len(entries) - len(priced)} approved by the medical director, "
+            f"{len(priced)} quoting prices left as drafts"
+        ) in seeded.output
 
 
 def test_running_the_demo_again_adds_nothing_and_still_prints_the_logins(seeded) -> None:

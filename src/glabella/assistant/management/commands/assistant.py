@@ -31,7 +31,7 @@ class Command(BaseCommand):
         )
         tune = commands.add_parser("calibrate", help="choose thresholds on calibration data")
         tune.add_argument("--write", action="store_true", help="write data/thresholds.toml")
-        load = commands.add_parser("load-starter", help="load the starter content into a clinic")
+        load = commands.add_parser("load-starter", help="add the starter answers as drafts")
         load.add_argument("--clinic")
         commands.add_parser("purge-logs", help="delete questions past each clinic's retention")
 
@@ -108,8 +108,10 @@ class Command(BaseCommand):
         except NoClinic as exc:
             raise CommandError(str(exc), returncode=2) from exc
         added = load_starter_kb(clinic)
-        engine_cache.engine_for(clinic)
-        self.stdout.write(f"{clinic}: {added} starter entries added and approved; index ready")
+        self.stdout.write(
+            f"{clinic}: {added} starter entries added as drafts; the medical director approves "
+            "them at /staff/assistant/ before they answer patients"
+        )
 
     def _purge_logs(self, options: dict[str, Any]) -> None:
         self.stdout.write(f"deleted {services.purge_question_logs()} old questions")

@@ -7,6 +7,7 @@ from django.db import transaction
 from glabella.assistant import engine_cache
 from glabella.assistant.services import load_starter_kb
 from glabella.core.demo import DEMO_CLINICS, DEMO_PASSWORD, DemoSizes, ensure_clinics, seed_demo
+from glabella.core.demo.answers import approve_starter_answers
 
 
 class Command(BaseCommand):
@@ -36,9 +37,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {account.username} / {DEMO_PASSWORD}  ({account.role.label}, {clinic.name})"
                 )
-        for clinic, _ in clinics:
+        for clinic, staff in clinics:
             added = load_starter_kb(clinic)
-            self.stdout.write(f"{clinic.name}: {added} starter answers added")
+            approved, left = approve_starter_answers(clinic, staff.director)
+            self.stdout.write(
+                f"{clinic.name}: {added} starter answers added, {approved} approved by the "
+                f"medical director, {left} quoting prices left as drafts"
+            )
         self.stdout.write("Patients and their histories (written the first time only)…")
         started = time.perf_counter()
         summaries = seed_demo(DemoSizes(options["patients"], options["second_patients"]))
