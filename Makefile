@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test lint typecheck test-sqlite test-postgres bench clean
+.PHONY: help install demo serve test lint typecheck test-sqlite test-postgres bench messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,6 +53,10 @@ test: lint typecheck test-sqlite ## Lint, type-check, test on SQLite, then on Po
 
 bench: install ## Run the benchmarks (not part of the tests)
 	$(BIN)/python -m bench
+
+messages: install ## Re-extract the patient chat's strings into its Spanish catalogue and compile it (needs GNU gettext); commit both files
+	cd src/glabella/assistant && GLABELLA_VAR_DIR=$(CURDIR)/var DJANGO_SETTINGS_MODULE=glabella.config.settings_test $(CURDIR)/$(GLABELLA) makemessages -l es --no-location
+	cd src/glabella/assistant && GLABELLA_VAR_DIR=$(CURDIR)/var DJANGO_SETTINGS_MODULE=glabella.config.settings_test $(CURDIR)/$(GLABELLA) compilemessages
 
 clean: ## Remove the virtualenv and local state
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -36,7 +36,9 @@ def get_entry_for_staff(
 def get_handoff_for_staff(request: HttpRequest, handoff_id: UUID) -> Handoff:
     clinic = clinic_for_staff(request, "assistant.inbox")
     return get_object_or_404(
-        Handoff.objects.select_related("clinic", "replied_by", "saved_as"),
+        Handoff.objects.select_related(
+            "clinic", "replied_by", "saved_as", "patient", "called_back_by"
+        ),
         public_id=handoff_id,
         clinic=clinic,
     )

@@ -1,11 +1,15 @@
-"""Forms of the staff pages: knowledge-base entries and the handoff inbox."""
+"""Forms of the staff pages (knowledge-base entries, the handoff inbox) and of the patient
+chat (a question, contact details); the chat's labels and messages are translated."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
+from .contact_details import EMAIL_LENGTH, NAME_LENGTH, ContactDetails
 from .models import EntryStatus, EntryVersion
 from .services import EntryText
 
@@ -119,3 +123,52 @@ class SaveAsEntryForm(forms.Form):
     def entry_text(self) -> EntryText:
         data = self.cleaned_data
         return EntryText(topic=data["topic"], title=data["title"], answer=data["answer"])
+
+
+# --- the patient chat -------------------------------------------------------------------
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        max_length=2000,
+        error_messages={
+            "required": gettext_lazy("Please type a question."),
+            "max_length": gettext_lazy("Please keep questions under 2,000 characters."),
+        },
+    )
+    # An entry the patient picked from "Did you mean…"; the assistant checks it is theirs.
+    chosen_entry = forms.CharField(max_length=64, required=False)
+
+
+class ContactForm(forms.Form):
+    """Optional: how the clinic may reach the patient about a handed-over message."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Your name"),
+        max_length=NAME_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Phone number"),
+        # Longer than any number, so a mistyped one gets the phone message, not a length one.
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.CharField(
+        label=gettext_lazy("Email address"),
+        max_length=EMAIL_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.details = ContactDetails(data["name"], data["phone"], data["email"]).clean()
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        return data

@@ -1,3 +1,7 @@
+import re
+import secrets
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -149,15 +153,52 @@ class HandoffQuerySet(models.QuerySet["Handoff"]):
         return self.filter(status=HandoffStatus.OPEN)
 
 
+# A reference a patient reads out on the phone: no 0/O or 1/I to confuse.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def tidy_reference(text: str) -> str:
+    """What a patient quotes ("abcd-efgh", "ABCD EFGH") as stored: upper case, no separators."""
+    return re.sub(r"[\s-]", "", text).upper()
+
+
 class Handoff(BaseModel):
-    """A question the assistant passed to staff: unsure, or urgent symptoms."""
+    """A question the assistant passed to staff: unsure, or urgent symptoms.
+
+    The patient may leave a name and a phone number or email to be called back (with their
+    consent); the reference is what they quote when they call the clinic."""
 
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="handoffs")
     ask_log = models.OneToOneField(
         AskLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="handoff"
     )
     question = models.TextField()
-    contact = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=REFERENCE_LENGTH, editable=False)
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_consent_at = models.DateTimeField(null=True, blank=True)
+    patient = models.ForeignKey(
+        "patients.Patient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assistant_handoffs",
+        help_text="The clinic's patient record the contact details matched, if exactly one.",
+    )
+    called_back_at = models.DateTimeField(null=True, blank=True)
+    called_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     kind = models.CharField(max_length=10, choices=HandoffKind.choices)
     status = models.CharField(
         max_length=10, choices=HandoffStatus.choices, default=HandoffStatus.OPEN
@@ -177,6 +218,51 @@ class Handoff(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "reference"], name="handoff_reference_unique_per_clinic"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.reference:
+            self.reference = self._unused_reference()
+        super().save(*args, **kwargs)
+
+    def _unused_reference(self) -> str:
+        # 32**8 references per clinic make a clash rare, not impossible over years of
+        # messages; the constraint is the guarantee, this loop keeps a clash from failing.
+        taken = Handoff.objects.filter(clinic_id=self.clinic_id)
+        while True:
+            reference = new_reference()
+            if not taken.filter(reference=reference).exists():
+                return reference
+
+    @property
+    def reference_display(self) -> str:
+        """The reference in two groups of four, easier to read out: "K7QM-4XPD"."""
+        half = REFERENCE_LENGTH // 2
+        return f"{self.reference[:half]}-{self.reference[half:]}"
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_phone or self.contact_email)
+
+    @property
+    def contact_summary(self) -> str:
+        """Name, phone and email on one line, for lists."""
+        return " · ".join(
+            p for p in (self.contact_name, self.contact_phone, self.contact_email) if p
+        )
+
+    @property
+    def tel_href(self) -> str:
+        """The phone number as a ``tel:`` link wants it: digits, with the leading + if given."""
+        digits = re.sub(r"\D", "", self.contact_phone)
+        return f"+{digits}" if self.contact_phone.startswith("+") else digits
 
 
 class CachedEmbedding(models.Model):

@@ -16,10 +16,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from glabella.accounts.models import Clinic
@@ -40,12 +41,14 @@ from .models import (
     Entry,
     EntryVersion,
     Handoff,
-    HandoffKind,
     HandoffStatus,
     Outcome,
+    tidy_reference,
 )
+from .services.contact import mark_called_back, urgent_first
 
 T = TypeVar("T")
+PATIENT_PAGES = "patients.read_demographics"  # who may follow the link to a matched patient
 DONE_SHOWN = 50
 LOG_SHOWN = 200
 
@@ -170,20 +173,26 @@ def entry_retire(request: HttpRequest, entry_id: UUID) -> HttpResponse:
 @require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     clinic = clinic_for_staff(request, "assistant.inbox")
-    handoffs = services.read_inbox(clinic, by=request.user)
-    urgent_first = Case(
-        When(kind=HandoffKind.URGENT, then=Value(0)), default=Value(1), output_field=IntegerField()
+    reference = request.GET.get("reference", "").strip()[:40]
+    if reference:  # a patient on the phone quotes the reference of their message
+        quoted = Handoff.objects.filter(clinic=clinic, reference=tidy_reference(reference))
+        if found := quoted.first():
+            return _redirect("handoff-detail", clinic, handoff_id=found.public_id)
+    handoffs = services.read_inbox(clinic, by=request.user).select_related(
+        "replied_by", "called_back_by", "patient"
     )
     return render(
         request,
         "assistant/staff_inbox.html",
         {
             "clinic": clinic,
-            "open": handoffs.open().order_by(urgent_first, "created_at"),
-            "done": handoffs.exclude(status=HandoffStatus.OPEN)
-            .select_related("replied_by")
-            .order_by("-updated_at")[:DONE_SHOWN],
+            "reference": reference,
+            "open": handoffs.open().order_by(urgent_first(), "created_at"),
+            "done": handoffs.exclude(status=HandoffStatus.OPEN).order_by("-updated_at")[
+                :DONE_SHOWN
+            ],
             "done_shown": DONE_SHOWN,
+            "links_patients": can(request.user, clinic, PATIENT_PAGES),
         },
     )
 
@@ -241,6 +250,21 @@ def handoff_save_entry(request: HttpRequest, handoff_id: UUID) -> HttpResponse:
         return _handoff_page(request, handoff, save_form=form)
     messages.success(request, "Saved as a draft entry. An approver must approve it.")
     return _redirect("entry-detail", handoff.clinic, entry_id=entry.public_id)
+
+
+@login_required
+@require_POST
+def handoff_called_back(request: HttpRequest, handoff_id: UUID) -> HttpResponse:
+    """Record that someone called the patient back; back to the page the button was on."""
+    handoff = get_handoff_for_staff(request, handoff_id)
+    mark_called_back(handoff, by=request.user)
+    messages.success(request, f"Recorded: {handoff.reference_display} called back.")
+    back = request.POST.get("next", "")
+    if back.startswith("/staff/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(back)
+    return _redirect("handoff-detail", handoff.clinic, handoff_id=handoff.public_id)
 
 
 @login_required
@@ -304,6 +328,7 @@ def _handoff_page(
             "reply_form": reply_form or ReplyForm(initial={"reply": handoff.reply}),
             "save_form": save_form or SaveAsEntryForm(initial={"answer": handoff.reply}),
             "topics": _topics(handoff.clinic),
+            "links_patients": can(request.user, handoff.clinic, PATIENT_PAGES),
         },
     )
 

@@ -7,6 +7,11 @@ urlpatterns = [
     path("ask", views.chat_or_choice, name="chat"),
     path("ask/embed.js", views.embed_script, name="embed-script"),
     path("c/<slug:clinic>/ask", views.chat, name="clinic-chat"),
+    path(
+        "ask/handoffs/<uuid:handoff_id>/contact",
+        views.handoff_contact,
+        name="handoff-contact",
+    ),
     path("staff/assistant/", staff_views.entry_list, name="entry-list"),
     path("staff/assistant/entries/new/", staff_views.entry_new, name="entry-new"),
     path("staff/assistant/entries/<uuid:entry_id>/", staff_views.entry_detail, name="entry-detail"),
@@ -31,6 +36,11 @@ urlpatterns = [
         "staff/assistant/inbox/<uuid:handoff_id>/save-entry/",
         staff_views.handoff_save_entry,
         name="handoff-save-entry",
+    ),
+    path(
+        "staff/assistant/inbox/<uuid:handoff_id>/called-back/",
+        staff_views.handoff_called_back,
+        name="handoff-called-back",
     ),
     path(
         "staff/assistant/inbox/<uuid:handoff_id>/close/",

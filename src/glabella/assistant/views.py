@@ -1,18 +1,70 @@
-"""The patient chat page: public, embeddable, and usable without JavaScript."""
+"""The patient chat page: public, embeddable, usable without JavaScript, in English or Spanish.
+
+A reply that hands the message to staff (urgent, or not answerable) shows its reference and
+an optional contact form, which posts to ``handoff_contact`` with a signed token.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from glabella.accounts.models import Clinic
 
 from . import services
 from .clinics import NoClinic, clinic_by_slug, clinics_to_choose
+from .forms import ContactForm, QuestionForm
+from .models import Handoff
+from .page_language import CHAT_LANGUAGES, NAMES, chat_language
+from .services.contact import (
+    ContactExpired,
+    ContactRefused,
+    ContactStep,
+    attach_contact,
+    contact_step,
+    contact_step_for,
+    handoff_for_contact,
+)
 from .throttle import TooManyQuestions, check_question_rate
+
+
+@dataclass
+class ContactBlock:
+    """The contact step as the chat shows it: the form, or thanks once details are sent."""
+
+    step: ContactStep
+    form: ContactForm = field(default_factory=ContactForm)
+    saved: bool = False
+    expired: bool = False
+
+    @property
+    def handoff_id(self) -> str:
+        return self.step.handoff_id
+
+    @property
+    def reference(self) -> str:
+        return self.step.reference
+
+    @property
+    def token(self) -> str:
+        return self.step.token
+
+    @property
+    def urgent(self) -> bool:
+        return self.step.urgent
 
 
 # The chat is anonymous and is embedded in clinics' own sites, where the browser does not
@@ -25,22 +77,114 @@ def chat(request: HttpRequest, clinic: str | None = None) -> HttpResponse:
         found = clinic_by_slug(clinic)
     except NoClinic as exc:
         raise Http404(str(exc)) from exc
-    context = {"clinic": found, "question": "", "reply": None, "error": ""}
+    language = _requested_language(request)
+    context = _page(request, found, language) | {"question": "", "reply": None, "error": ""}
     if request.method == "POST":
-        context |= _answer(request, found, request.POST.get("question", ""))
+        with translation.override(language):
+            context |= _answer(request, found, language)
+        # The page follows the language the patient wrote in, when the chat speaks it.
+        replied_in = getattr(context["reply"], "language", None)
+        if replied_in in CHAT_LANGUAGES and replied_in != language:
+            context |= {"page_language": replied_in, "switched": True}
+    template = "assistant/_exchange.html" if request.htmx else "assistant/chat.html"  # type: ignore[attr-defined]
+    with translation.override(context["page_language"]):
+        return render(request, template, context)
+
+
+def _answer(request: HttpRequest, clinic: Clinic, language: str) -> dict[str, object]:
+    form = QuestionForm(request.POST)
+    question = request.POST.get("question", "")
+    if not form.is_valid():
+        return {"question": question, "error": " ".join(_messages(form))}
+    question = form.cleaned_data["question"]
+    try:
+        check_question_rate(request)
+        reply = _ask(clinic, question, language, form.cleaned_data["chosen_entry"])
+    except ValidationError as exc:
+        return {"question": question, "error": " ".join(exc.messages)}
+    except TooManyQuestions:
+        message = _(
+            "Too many questions in a short time; please wait a minute before asking again. "
+            "You can also call us on %(phone)s."
+        ) % {"phone": clinic.phone}
+        return {"question": question, "error": message}
+    step = contact_step(clinic, reply.handoff_id)
+    return {"question": question, "reply": reply, "contact": ContactBlock(step) if step else None}
+
+
+def _ask(clinic: Clinic, question: str, language: str, chosen_entry: str) -> Any:
+    # ``language`` and ``chosen_entry`` reach the assistant once it takes them.
+    accepted = inspect.signature(services.ask).parameters
+    options: dict[str, Any] = {"channel": "web"}
+    if "language" in accepted:
+        options["language"] = language
+    if chosen_entry and "chosen_entry" in accepted:
+        options["chosen_entry"] = chosen_entry
+    return services.ask(clinic, question, **options)
+
+
+# Like the chat: posted from a frame on the clinic's site; the signed token is what
+# authorises adding details to this one message.
+@csrf_exempt
+@xframe_options_exempt
+@require_POST
+def handoff_contact(request: HttpRequest, handoff_id: UUID) -> HttpResponse:
+    language = _requested_language(request)
+    with translation.override(language):
+        try:
+            handoff = handoff_for_contact(handoff_id, request.POST.get("token", ""))
+        except ContactExpired as expired:
+            block = ContactBlock(contact_step_for(expired.handoff), expired=True)
+            return _contact_response(request, expired.handoff, block, language)
+        except ContactRefused:
+            return _refused(request, language)
+        form = ContactForm(request.POST)
+        block = ContactBlock(contact_step_for(handoff), form=form)
+        if form.is_valid():
+            try:
+                attach_contact(handoff, form.details)
+                block.saved = True
+            except ValidationError as exc:
+                form.add_error(None, exc)
+        return _contact_response(request, handoff, block, language)
+
+
+def _contact_response(
+    request: HttpRequest, handoff: Handoff, block: ContactBlock, language: str
+) -> HttpResponse:
+    context = _page(request, handoff.clinic, language) | {"contact": block}
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "assistant/_exchange.html", context)
+        return render(request, "assistant/_contact.html", context)
     return render(request, "assistant/chat.html", context)
 
 
-def _answer(request: HttpRequest, clinic: Clinic, question: str) -> dict[str, object]:
-    try:
-        check_question_rate(request)
-        return {"question": question, "reply": services.ask(clinic, question)}
-    except ValidationError as exc:
-        return {"question": question, "error": " ".join(exc.messages)}
-    except TooManyQuestions as exc:
-        return {"question": question, "error": f"{exc} You can also call us on {clinic.phone}."}
+def _refused(request: HttpRequest, language: str) -> HttpResponse:
+    context = {"page_language": language}
+    if request.htmx:  # type: ignore[attr-defined]
+        # htmx swaps only successful responses: the fragment says it in place instead.
+        return render(request, "assistant/_contact_refused.html", context)
+    return render(request, "assistant/contact_refused.html", context, status=403)
+
+
+def _page(request: HttpRequest, clinic: Clinic, language: str) -> dict[str, Any]:
+    chat_url = reverse("assistant:clinic-chat", kwargs={"clinic": clinic.slug})
+    if request.resolver_match and request.resolver_match.url_name == "chat":
+        chat_url = reverse("assistant:chat")
+    return {
+        "clinic": clinic,
+        "chat_url": chat_url,
+        "page_language": language,
+        "chat_languages": list(NAMES.items()),
+    }
+
+
+def _requested_language(request: HttpRequest) -> str:
+    chosen = request.POST.get("lang") or request.GET.get("lang")
+    return chat_language(chosen, request.headers.get("Accept-Language", ""))
+
+
+def _messages(form: QuestionForm) -> list[str]:
+    return [message for errors in form.errors.values() for message in errors]
 
 
 @require_GET
@@ -61,4 +205,7 @@ def chat_or_choice(request: HttpRequest) -> HttpResponse:
     choices = clinics_to_choose()
     if not choices:
         return chat(request)
-    return render(request, "assistant/clinic_picker.html", {"clinics": choices})
+    language = _requested_language(request)
+    with translation.override(language):
+        context = {"clinics": choices, "page_language": language}
+        return render(request, "assistant/clinic_picker.html", context)

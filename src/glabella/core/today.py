@@ -11,6 +11,7 @@ from typing import Any
 from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can
 from glabella.assistant.models import Handoff
+from glabella.assistant.services.contact import open_messages
 from glabella.scheduling import services as scheduling
 from glabella.scheduling.models import Appointment
 from glabella.treatments import services as treatments
@@ -20,6 +21,7 @@ APPOINTMENTS = "appointments.read"
 RECALL = "recall.read"
 CLINICAL = "patients.read_clinical"
 INBOX = "assistant.inbox"
+PATIENT_PAGES = "patients.read_demographics"
 # Enough to see the morning at a glance; the day sheet has the rest.
 SHORT_LIST = 8
 
@@ -42,6 +44,19 @@ class FollowUps:
 
 
 @dataclass(frozen=True)
+class Messages:
+    """Open messages handed to staff, urgent first, with the patient's contact details."""
+
+    shown: list[Handoff]
+    count: int
+    links_patients: bool
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.shown)
+
+
+@dataclass(frozen=True)
 class TodayBoard:
     """``None`` for a block the role may not see."""
 
@@ -49,7 +64,11 @@ class TodayBoard:
     visits: Visits | None
     recall_due_this_week: int | None
     follow_ups: FollowUps | None
-    open_inbox: int | None
+    messages: Messages | None
+
+    @property
+    def open_inbox(self) -> int | None:
+        return self.messages.count if self.messages is not None else None
 
 
 def today_board(clinic: Clinic, *, today: date, by: Any) -> TodayBoard:
@@ -58,7 +77,7 @@ def today_board(clinic: Clinic, *, today: date, by: Any) -> TodayBoard:
         visits=_visits(clinic, today, by) if can(by, clinic, APPOINTMENTS) else None,
         recall_due_this_week=_recall_due(clinic, today, by) if can(by, clinic, RECALL) else None,
         follow_ups=_follow_ups(clinic) if can(by, clinic, CLINICAL) else None,
-        open_inbox=_open_inbox(clinic) if can(by, clinic, INBOX) else None,
+        messages=_messages(clinic, by) if can(by, clinic, INBOX) else None,
     )
 
 
@@ -87,6 +106,7 @@ def _follow_ups(clinic: Clinic) -> FollowUps:
     )
 
 
-def _open_inbox(clinic: Clinic) -> int:
-    # A count only, like the follow-ups: the inbox page audits reading the messages.
-    return Handoff.objects.filter(clinic=clinic).open().count()
+def _messages(clinic: Clinic, by: Any) -> Messages:
+    # The patients' words and contact details are shown here: the service audits the read.
+    shown, count = open_messages(clinic, by=by, limit=SHORT_LIST)
+    return Messages(shown=shown, count=count, links_patients=can(by, clinic, PATIENT_PAGES))

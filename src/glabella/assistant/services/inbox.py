@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
-from glabella.audit.services import record
+from glabella.audit.services import record, record_for_patient
 
 from ..entry_text import EntryText
 from ..models import AskLog, AskLogQuerySet, Entry, Handoff, HandoffQuerySet, HandoffStatus, Outcome
@@ -67,8 +67,12 @@ def close_handoff(handoff: Handoff, *, by: User) -> Handoff:
 
 @transaction.atomic
 def read_handoff(handoff: Handoff, *, by: User) -> Handoff:
-    """A patient's handed-over question, shown to staff (the read is recorded)."""
-    record(action=Action.VIEW, clinic=handoff.clinic, actor=actor(by), obj=handoff)
+    """A patient's handed-over question and contact details, shown to staff (the read is
+    recorded, with the patient record the details matched)."""
+    if handoff.patient is not None:
+        record_for_patient(Action.VIEW, handoff, handoff.patient, by=actor(by))
+    else:
+        record(action=Action.VIEW, clinic=handoff.clinic, actor=actor(by), obj=handoff)
     return handoff
 
 

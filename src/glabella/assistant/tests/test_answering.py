@@ -153,8 +153,11 @@ def test_api_answers_with_the_documented_fields(client: Client, clinic, small_kb
         "signals",
         "timings_ms",
         "handoff_id",
+        "reference",
+        "contact_token",
     }
     assert body["topic"] == "pain"
+    assert (body["reference"], body["contact_token"]) == (None, None)  # answered: no handoff
     assert body["entry_id"] == str(small_kb[1].public_id)
 
 

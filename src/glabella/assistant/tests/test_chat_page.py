@@ -31,7 +31,7 @@ def test_posting_a_question_without_javascript_shows_the_answer(
 def test_htmx_posts_get_only_the_exchange(client: Client, clinic, small_kb) -> None:
     response = client.post("/ask", {"question": "is it painful?"}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
-    assert page.lstrip().startswith('<div class="exchange">')
+    assert page.lstrip().startswith('<div class="exchange" lang="en">')
     assert "<html" not in page
 
 

@@ -84,7 +84,7 @@ def handoff(clinic):
         clinic=clinic,
         question="Can I fly two days after my Dysport?",
         kind=HandoffKind.QUESTION,
-        contact="pat@example.com",
+        contact_email="pat@example.com",
     )
 
 

@@ -46,6 +46,10 @@ PUBLIC = {
     "assistant:chat",
     "assistant:embed-script",
     "assistant:clinic-chat",
+    # Patients add contact details to their own handed-over message: the signed token for
+    # that message is the authorisation (assistant/tests/test_contact.py refuses the rest).
+    "api-v1:attach_handoff_contact",
+    "assistant:handoff-contact",
 }
 # A method the route does not serve changes nothing either; nor does an empty API body, which
 # the schema refuses (422) before access is decided. The apps' matrices send valid bodies.

@@ -29,9 +29,10 @@ RECALL_DAYS_AGO = 84
 BLOCKS = ["visits-heading", "to-confirm-heading", "recall-heading", "inbox-heading"]
 CLINICAL_BLOCK = "adverse-heading"
 # session, user, memberships; appointments today, proposals, their audit (savepoint, insert,
-# release); recall courses, their sites, their audit (3); open adverse events, urgent messages,
-# open inbox messages; the session save (savepoint, update, release).
-QUERIES = 19
+# release); recall courses, their sites, their audit (3); open adverse events, urgent messages;
+# open inbox messages with their contact details and their audit (3); the session save
+# (savepoint, update, release).
+QUERIES = 22
 
 
 @pytest.fixture(autouse=True)
@@ -109,6 +110,13 @@ def _recall_view(clinic: str, actor: str, rows: int) -> tuple[str, str, str, dic
     return (clinic, actor, "treatments.recall_list", {"rows": rows, "filters": filters})
 
 
+def _messages_view(
+    clinic: str, actor: str, rows: int, patients: list[str] | None = None
+) -> tuple[str, str, str, dict]:
+    detail = {"rows": rows, "patients": patients or []}
+    return (clinic, actor, "assistant.open_messages", detail)
+
+
 # --- who may open the page -------------------------------------------------------------------
 
 
@@ -124,7 +132,7 @@ def test_opening_the_north_clinics_day_by_role(request, north, persona: str, sta
     assert response.status_code == status
     if status == 200:
         assert response.context["clinic"].slug == "north"
-        assert [view[0] for view in _views()] == ["north", "north"]
+        assert [view[0] for view in _views()] == ["north", "north", "north"]
     else:
         assert AuditEvent.objects.count() == before
     if status == 302:
@@ -259,6 +267,7 @@ def test_the_other_clinics_director_sees_only_their_own(
     assert _views() == [
         _day_view("south", "dr-dan", count=3, to_confirm=2),
         _recall_view("south", "dr-dan", rows=1),
+        _messages_view("south", "dr-dan", rows=5),
     ]
 
 
@@ -276,22 +285,25 @@ def test_someone_at_two_clinics_chooses_one_first(
     assert south.context["clinic"] == other_clinic
     # The role at the chosen clinic decides the blocks: front desk there, so no adverse events.
     assert 'id="adverse-heading"' not in south.content.decode()
-    assert [view[0] for view in _views()] == ["south", "south"]
+    assert [view[0] for view in _views()] == ["south", "south", "south"]
 
 
 # --- audit, queries, navigation, signing in ------------------------------------------------------
 
 
-def test_reading_the_day_and_the_recall_list_is_audited(client: Client, front_desk, north) -> None:  # type: ignore[no-untyped-def]
+def test_reading_the_day_the_recall_list_and_the_messages_is_audited(
+    client: Client, front_desk, north
+) -> None:  # type: ignore[no-untyped-def]
     client.force_login(front_desk)
     before = AuditEvent.objects.count()
 
     client.get(URL)
 
-    assert AuditEvent.objects.count() == before + 2
+    assert AuditEvent.objects.count() == before + 3
     assert _views() == [
         _day_view("north", "desk-cat", count=2, to_confirm=1),
         _recall_view("north", "desk-cat", rows=1),
+        _messages_view("north", "desk-cat", rows=2),
     ]
 
 

@@ -418,7 +418,7 @@ def test_a_draft_is_not_reviewed(client, injector, carol):  # type: ignore[no-un
 
 def _urgent(clinic: Any, question: str = "My eyelid is drooping since yesterday") -> Handoff:
     return Handoff.objects.create(
-        clinic=clinic, question=question, contact="(555) 010-1234", kind=HandoffKind.URGENT
+        clinic=clinic, question=question, contact_phone="(555) 010-1234", kind=HandoffKind.URGENT
     )
 
 
