@@ -7,7 +7,7 @@ an optional contact form, which posts to ``handoff_contact`` with a signed token
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -46,9 +46,13 @@ class ContactBlock:
     """The contact step as the chat shows it: the form, or thanks once details are sent."""
 
     step: ContactStep
-    form: ContactForm = field(default_factory=ContactForm)
+    form: ContactForm | None = None
     saved: bool = False
     expired: bool = False
+
+    def __post_init__(self) -> None:
+        if self.form is None:
+            self.form = contact_form(self.step)
 
     @property
     def handoff_id(self) -> str:
@@ -65,6 +69,11 @@ class ContactBlock:
     @property
     def urgent(self) -> bool:
         return self.step.urgent
+
+
+def contact_form(step: ContactStep, data: Any = None) -> ContactForm:
+    # One chat can hold several contact steps: each form's field ids are its own.
+    return ContactForm(data, auto_id=f"contact-{step.handoff_id}-%s", label_suffix="")
 
 
 # The chat is anonymous and is embedded in clinics' own sites, where the browser does not
@@ -138,8 +147,9 @@ def handoff_contact(request: HttpRequest, handoff_id: UUID) -> HttpResponse:
             return _contact_response(request, expired.handoff, block, language)
         except ContactRefused:
             return _refused(request, language)
-        form = ContactForm(request.POST)
-        block = ContactBlock(contact_step_for(handoff), form=form)
+        step = contact_step_for(handoff)
+        form = contact_form(step, request.POST)
+        block = ContactBlock(step, form=form)
         if form.is_valid():
             try:
                 attach_contact(handoff, form.details)
