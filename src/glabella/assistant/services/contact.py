@@ -169,8 +169,11 @@ def _reachable_by(patient: Patient, details: ContactDetails) -> bool:
 @transaction.atomic
 def mark_called_back(handoff: Handoff, *, by: User) -> Handoff:
     """Record who called the patient back and when; a second click changes nothing."""
+    # Only the handoff row is locked: its patient is the nullable side of an outer join.
     handoff = (
-        Handoff.objects.select_for_update().select_related("clinic", "patient").get(pk=handoff.pk)
+        Handoff.objects.select_for_update(of=("self",))
+        .select_related("clinic", "patient")
+        .get(pk=handoff.pk)
     )
     if handoff.called_back_at is not None:
         return handoff
