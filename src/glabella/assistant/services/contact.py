@@ -109,7 +109,11 @@ def attach_contact(
     Sending again replaces the details. The audit records field names, never values."""
     details = details.clean()
     with transaction.atomic():
-        handoff = Handoff.objects.select_for_update().select_related("clinic").get(pk=handoff.pk)
+        handoff = (
+            Handoff.objects.select_for_update(of=("self",))  # not the clinic's row
+            .select_related("clinic")
+            .get(pk=handoff.pk)
+        )
         patient = match_patient(handoff.clinic, details)
         handoff.contact_name = details.name
         handoff.contact_phone = details.phone
