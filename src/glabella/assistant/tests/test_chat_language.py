@@ -177,6 +177,7 @@ def test_a_reply_in_a_language_the_page_does_not_speak_keeps_the_page_language(
 
     assert '<html lang="es">' in page
     assert '<p class="bubble bubble-patient" lang="pt">' in page
+    assert 'data-kind="abstain" lang="pt">' in page  # the hand-over text speaks Portuguese
     assert "Su pregunta se ha enviado al equipo de la clínica." in page
 
 
@@ -276,7 +277,9 @@ def test_the_second_answer_of_a_two_question_message_follows_the_first(
     page = page.decode()
 
     assert page.index("Results last 3 to 4 months.") < page.index("A quick pinch.")
-    assert '<div class="bubble bubble-clinic" data-kind="answer" data-part="also">' in page
+    assert (
+        '<div class="bubble bubble-clinic" data-kind="answer" data-part="also" lang="en">' in page
+    )
     assert "From the clinic's approved answer “Does it hurt?”" in page
 
 
