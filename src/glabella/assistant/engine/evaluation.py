@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import json
 import statistics
-from collections import defaultdict
+import tomllib
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -18,12 +19,15 @@ from .retrieval import Decision, Engine, Thresholds
 RED_FLAG = "RED_FLAG"
 OUT_OF_SCOPE = "OUT_OF_SCOPE"
 SPECIAL = {RED_FLAG, OUT_OF_SCOPE}
+# A "Did you mean…" reply is not an abstention: the patient gets approved answers to pick.
+ANSWERING = ("answer", "clarify")
 
 
 @dataclass(frozen=True)
 class Sample:
     question: str
     labels: tuple[str, ...]
+    source_language: str = ""  # the file's own "lang", when it gives one (not used to decide)
 
     @property
     def in_scope(self) -> bool:
@@ -37,13 +41,24 @@ def read_samples(path: Path) -> list[Sample]:
             continue
         try:
             record = json.loads(line)
-            samples.append(Sample(question=record["q"], labels=tuple(record["labels"])))
+            samples.append(
+                Sample(
+                    question=record["q"],
+                    labels=tuple(record["labels"]),
+                    source_language=str(record.get("lang", "")),
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: expected {{'q': ..., 'labels': [...]}}") from exc
     return samples
 
 
-def evaluate(engine: Engine, samples: Sequence[Sample]) -> dict[str, Any]:
+class Decides(Protocol):
+    def decide(self, question: str) -> Decision: ...
+
+
+def evaluate(engine: Decides, samples: Sequence[Sample]) -> dict[str, Any]:
+    """Summary and per-question items; the language is detected per question."""
     decisions = [engine.decide(sample.question) for sample in samples]
     return {
         "summary": summarise(samples, decisions),
@@ -59,19 +74,21 @@ def summarise(samples: Sequence[Sample], decisions: Sequence[Decision]) -> dict[
     out_of_scope = [(s, d) for s, d in pairs if OUT_OF_SCOPE in s.labels]
     red_flags = [(s, d) for s, d in pairs if RED_FLAG in s.labels]
     not_red = [(s, d) for s, d in pairs if RED_FLAG not in s.labels]
-    answered = [(s, d) for s, d in in_scope if d.kind == "answer"]
+    answered = [(s, d) for s, d in in_scope if d.kind in ANSWERING]
     latencies = sorted(d.timings_ms.get("total", 0.0) for d in decisions)
     return {
         "questions": len(samples),
         "in_scope": len(in_scope),
         "top1_accuracy": _share(in_scope, _top1_correct),
         "answered_accuracy": _share(answered, _top1_correct),
-        "coverage": _share(in_scope, lambda s, d: d.kind == "answer"),
+        "coverage": _share(in_scope, lambda s, d: d.kind in ANSWERING),
         "out_of_scope_abstention": _share(out_of_scope, lambda s, d: d.kind == "abstain"),
         "red_flag_recall": _share(red_flags, lambda s, d: d.kind == "urgent"),
         "false_alarm_rate": _share(not_red, lambda s, d: d.kind == "urgent"),
         "latency_ms_p50": round(statistics.median(latencies), 2) if latencies else 0.0,
         "latency_ms_p99": round(_percentile(latencies, 0.99), 2) if latencies else 0.0,
+        "clarified": _share(in_scope, lambda s, d: d.kind == "clarify"),
+        "languages": dict(sorted(Counter(d.language for d in decisions).items())),
         "misses_by_topic": _misses(in_scope),
     }
 
@@ -96,7 +113,7 @@ def _percentile(ordered: Sequence[float], fraction: float) -> float:
 def _misses(pairs: Iterable[tuple[Sample, Decision]]) -> dict[str, list[str]]:
     misses: dict[str, list[str]] = defaultdict(list)
     for sample, decision in pairs:
-        if not (_top1_correct(sample, decision) and decision.kind == "answer"):
+        if not (_top1_correct(sample, decision) and decision.kind in ANSWERING):
             got = decision.ranked[0].item.topic if decision.ranked else decision.kind
             misses[sample.labels[0]].append(f"{sample.question} → {got} ({decision.kind})")
     return dict(sorted(misses.items()))
@@ -109,6 +126,9 @@ def _item(sample: Sample, decision: Decision) -> dict[str, Any]:
         "topic": decision.topic,
         "urgent": decision.kind == "urgent",
         "abstained": decision.kind == "abstain",
+        "offered": [candidate.item.topic for candidate in decision.offered],
+        "also": [candidate.item.topic for candidate in decision.also],
+        "language": decision.language,
         "confidence": decision.confidence,
         "ms": decision.timings_ms.get("total", 0.0),
     }
@@ -192,3 +212,25 @@ def _grid(base: Thresholds) -> Iterable[Thresholds]:
         yield replace(
             base, min_score=score, min_margin=margin, max_out_of_scope=scope, min_scope_gap=gap
         )
+
+
+def write_thresholds(path: Path, language: str, chosen: Thresholds) -> None:
+    """Writes one language's thresholds, keeping the others' (English is the main table)."""
+    tables = _read_thresholds(path)
+    tables[language] = asdict(chosen)
+    lines = [
+        "# Calibrated by `glabella assistant calibrate --write [--language es]` on the",
+        "# calibration questions of each language (never on an evaluation set).",
+        "[thresholds]",
+        *(f"{k} = {v}" for k, v in tables["en"].items()),
+    ]
+    for code in sorted(set(tables) - {"en"}):
+        lines += ["", f"[thresholds.{code}]", *(f"{k} = {v}" for k, v in tables[code].items())]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _read_thresholds(path: Path) -> dict[str, dict[str, Any]]:
+    with path.open("rb") as handle:
+        table = tomllib.load(handle)["thresholds"]
+    english = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    return {"en": english} | {k: v for k, v in table.items() if isinstance(v, dict)}

@@ -61,6 +61,7 @@ class Thresholds:
     classifier_weight: float = 0.5
     neighbours: int = 3
     ridge: float = 0.1
+    clarify_margin: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,18 @@ class Candidate:
     lexical: float
 
 
+Kind = Literal["answer", "abstain", "urgent", "clarify"]
+
+
 @dataclass(frozen=True)
 class Decision:
-    kind: Literal["answer", "abstain", "urgent"]
+    """What to do with a message.
+
+    ``clarify``: two topics are too close to choose; ``offered`` holds them, best first.
+    ``also``: answers to further questions in the same message, in the order asked.
+    """
+
+    kind: Kind
     candidate: Candidate | None
     confidence: float
     reason: str
@@ -89,9 +99,15 @@ class Decision:
     out_of_scope_similarity: float = 0.0
     out_of_scope_score: float = 0.0
     timings_ms: dict[str, float] = field(default_factory=dict)
+    language: str = "en"
+    offered: tuple[Candidate, ...] = ()
+    also: tuple[Candidate, ...] = ()
+    urgent_score: float = 0.0
 
     @property
     def topic(self) -> str | None:
+        if self.kind == "clarify" and self.offered:
+            return self.offered[0].item.topic
         return self.candidate.item.topic if self.kind == "answer" and self.candidate else None
 
 
@@ -160,20 +176,30 @@ class Engine:
                 triage=urgency,
                 timings_ms=_timings(started, triaged, triaged),
             )
-        decision = self._retrieve(question, urgency)
-        retrieved = time.perf_counter()
-        kind, reason = judge(decision, self.thresholds, self.mode)
-        return replace(
-            decision, kind=kind, reason=reason, timings_ms=_timings(started, triaged, retrieved)
-        )
+        decision = self.answer(question, urgency)
+        return replace(decision, timings_ms=_timings(started, triaged, time.perf_counter()))
 
-    def _retrieve(self, question: str, urgency: Triage) -> Decision:
+    def embed_question(self, texts: list[str]) -> np.ndarray:
+        """Questions as the index sees them: brand spellings corrected, then embedded."""
+        return self._encoder.embed([self._speller.correct(text) for text in texts])
+
+    def answer(self, question: str, urgency: Triage, vector: np.ndarray | None = None) -> Decision:
+        """Retrieval and the decision to answer, clarify or abstain (triage already done)."""
+        decision = self._retrieve(question, urgency, vector)
+        kind, reason = judge(decision, self.thresholds, self.mode)
+        offered = _close_calls(decision.ranked, self.thresholds) if kind == "clarify" else ()
+        return replace(decision, kind=kind, reason=reason, offered=offered)
+
+    def _retrieve(self, question: str, urgency: Triage, vector: np.ndarray | None) -> Decision:
         if not self.items:
             return Decision(
                 kind="abstain", candidate=None, confidence=0.0, reason="", triage=urgency
             )
         text = self._speller.correct(question)
-        vector = self._encoder.embed([text])[0] if self.mode != "lexical" else None
+        if vector is None and self.mode != "lexical":
+            vector = self._encoder.embed([text])[0]
+        if self.mode == "lexical":
+            vector = None
         semantic = self._vectors @ vector if vector is not None else np.zeros(len(self._owners))
         lexical = self._lexical.similarities(text)
         blended = self._blend(semantic, lexical)
@@ -241,8 +267,12 @@ class Engine:
 
 def judge(
     decision: Decision, limits: Thresholds, mode: Mode
-) -> tuple[Literal["answer", "abstain"], str]:
-    """Answer only a strong, unambiguous match that is nearer the service than not."""
+) -> tuple[Literal["answer", "abstain", "clarify"], str]:
+    """Answer only a strong, unambiguous match that is nearer the service than not.
+
+    A match that passes every check but sits within ``clarify_margin`` of the runner-up is
+    offered with it ("Did you mean...") rather than answered or abstained.
+    """
     ranked = decision.ranked
     if not ranked:
         return "abstain", "no approved entries"
@@ -259,7 +289,17 @@ def judge(
             "abstain",
             f"closer to out-of-scope examples ({decision.out_of_scope_similarity:.2f})",
         )
+    if margin < limits.clarify_margin:
+        return "clarify", f"two topics close ({margin:.3f}): asking which"
     return "answer", f"score {top.score:.2f}, margin {margin:.3f}"
+
+
+def _close_calls(ranked: Sequence[Candidate], limits: Thresholds) -> tuple[Candidate, ...]:
+    """The best topic and those within the clarify margin of it, at most three."""
+    if not ranked:
+        return ()
+    best = ranked[0].score
+    return tuple(c for c in ranked[:3] if best - c.score < limits.clarify_margin)
 
 
 def _train_ridge(

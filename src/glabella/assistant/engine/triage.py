@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 LEXICON_PATH = Path(__file__).parents[1] / "data" / "red_flags.toml"
+# Every lexicon runs on every message (patients mix languages); one firing is enough.
+LEXICON_PATHS = (LEXICON_PATH, LEXICON_PATH.with_name("red_flags_es.toml"))
 
 # Stands in for a symptom phrase when looking for context cues, so that words inside the
 # phrase ("can't" in "can't swallow", "stopped" in "stopped being able to") are not read
@@ -227,7 +229,19 @@ class Message:
 
 
 def triage(text: str) -> Triage:
-    lexicon = load_lexicon()
+    """The message judged by each lexicon; urgent when any of them fires."""
+    verdicts = [judge_with(load_lexicon(path), text) for path in LEXICON_PATHS if path.exists()]
+    fired = [verdict for verdict in verdicts if verdict.urgent]
+    if not fired:
+        return Triage(urgent=False, signals=(), evidence=())
+    return Triage(
+        urgent=True,
+        signals=tuple(dict.fromkeys(s for verdict in fired for s in verdict.signals)),
+        evidence=tuple(dict.fromkeys(e for verdict in fired for e in verdict.evidence)),
+    )
+
+
+def judge_with(lexicon: Lexicon, text: str) -> Triage:
     normalised = _normalise(text)
     hits = _worth_judging(list(_find_hits(lexicon.groups, normalised)), lexicon.groups)
     if not hits:

@@ -73,3 +73,25 @@ class SqliteStore:
             self._connection.executemany(
                 "INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", vectors.items()
             )
+
+
+class TieredStore:
+    """A near store in front of a shared one: reads try near first, writes go to both."""
+
+    def __init__(self, near: VectorStore, shared: VectorStore) -> None:
+        self._near = near
+        self._shared = shared
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        found = self._near.get_many(keys)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            fetched = self._shared.get_many(missing)
+            if fetched:
+                self._near.put_many(fetched)
+            found |= fetched
+        return found
+
+    def put_many(self, vectors: dict[str, bytes]) -> None:
+        self._near.put_many(vectors)
+        self._shared.put_many(vectors)

@@ -145,3 +145,25 @@ def test_mean_of_nearest_takes_each_topics_own_count() -> None:
     assert _mean_of_nearest(scores, grid, np.array([1, 5])) == pytest.approx([0.9, 0.75])
     assert _mean_of_top(np.array([0.2, 0.9, 0.4]), 2) == pytest.approx(0.65)
     assert _mean_of_top(np.array([]), 3) == 0.0
+
+
+def test_two_close_topics_that_both_pass_are_offered_to_choose() -> None:
+    limits = Thresholds(
+        min_score=-9, min_margin=-9, max_out_of_scope=9, min_scope_gap=-9, clarify_margin=5.0
+    )
+    decision = toy_engine(limits).decide("alpha beta")
+    assert decision.kind == "clarify"
+    assert [c.item.topic for c in decision.offered] == [decision.ranked[0].item.topic, "beta"][
+        : len(decision.offered)
+    ]
+    assert len(decision.offered) == 2
+    assert decision.topic == decision.offered[0].item.topic
+
+
+def test_a_clear_winner_is_answered_without_asking() -> None:
+    limits = Thresholds(
+        min_score=-9, min_margin=-9, max_out_of_scope=9, min_scope_gap=-9, clarify_margin=0.0
+    )
+    decision = toy_engine(limits).decide("alpha alpha")
+    assert decision.kind == "answer"
+    assert decision.offered == ()

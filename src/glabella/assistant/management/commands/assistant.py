@@ -1,5 +1,4 @@
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -8,10 +7,18 @@ from django.db import DatabaseError
 
 from glabella.assistant import engine_cache, services
 from glabella.assistant.clinics import NoClinic, clinic_by_slug
-from glabella.assistant.engine.evaluation import calibrate, evaluate, read_samples
+from glabella.assistant.engine.evaluation import (
+    calibrate,
+    evaluate,
+    read_samples,
+    write_thresholds,
+)
 from glabella.assistant.services import load_starter_kb
 
-CALIBRATION_FILE = engine_cache.DATA_DIR / "calibration.jsonl"
+CALIBRATION_FILES = {
+    "en": engine_cache.DATA_DIR / "calibration.jsonl",
+    "es": engine_cache.DATA_DIR / "calibration_es.jsonl",
+}
 THRESHOLDS_FILE = engine_cache.DATA_DIR / "thresholds.toml"
 
 
@@ -31,6 +38,14 @@ class Command(BaseCommand):
         )
         tune = commands.add_parser("calibrate", help="choose thresholds on calibration data")
         tune.add_argument("--write", action="store_true", help="write data/thresholds.toml")
+        tune.add_argument("--language", choices=["en", "es"], default="en")
+        learn = commands.add_parser(
+            "train-triage", help="train the learned urgent nets on the triage bank"
+        )
+        learn.add_argument("--write", action="store_true", help="write data/urgent_net.npz")
+        learn.add_argument(
+            "--encoder", choices=["minilm", "e5"], action="append", help="default: both"
+        )
         load = commands.add_parser("load-starter", help="add the starter answers as drafts")
         load.add_argument("--clinic")
         commands.add_parser("purge-logs", help="delete questions past each clinic's retention")
@@ -56,17 +71,17 @@ class Command(BaseCommand):
     def _engine(self, options: dict[str, Any]) -> Any:
         """The named clinic's entries; else the only clinic's; else the starter content."""
         if options["starter"]:
-            return engine_cache.starter_engine()
+            return engine_cache.starter_assistant()
         try:
             clinic = clinic_by_slug(options["clinic"])
         except NoClinic as exc:
             if options["clinic"]:
                 raise CommandError(str(exc), returncode=2) from exc
             self.stderr.write(f"{exc}: evaluating the shipped starter content")
-            return engine_cache.starter_engine()
+            return engine_cache.starter_assistant()
         except DatabaseError:
             self.stderr.write("no database yet: evaluating the shipped starter content")
-            return engine_cache.starter_engine()
+            return engine_cache.starter_assistant()
         return engine_cache.engine_for(clinic)
 
     def _print_summary(self, summary: dict[str, Any]) -> None:
@@ -90,17 +105,35 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {topic}: {miss}")
 
     def _calibrate(self, options: dict[str, Any]) -> None:
-        engine = engine_cache.starter_engine()
-        chosen, summary = calibrate(engine, read_samples(CALIBRATION_FILE))
+        language = options["language"]
+        engine = engine_cache.starter_engine(language=language)
+        chosen, summary = calibrate(engine, read_samples(CALIBRATION_FILES[language]))
         self.stdout.write(f"chosen: {chosen}")
         self._print_summary({**summary, "misses_by_topic": {}})
         if options["write"]:
-            values = "".join(f"{k} = {v}\n" for k, v in asdict(chosen).items())
-            THRESHOLDS_FILE.write_text(
-                "# Calibrated by `glabella assistant calibrate --write` on data/calibration.jsonl"
-                " (not on the evaluation set).\n[thresholds]\n" + values
-            )
+            write_thresholds(THRESHOLDS_FILE, language, chosen)
             self.stdout.write(f"wrote {THRESHOLDS_FILE}")
+
+    def _train_triage(self, options: dict[str, Any]) -> None:
+        from glabella.assistant import triage_training
+
+        trained = []
+        for name in options["encoder"] or ["minilm", "e5"]:
+            result = triage_training.train_encoder(name)
+            trained.append(result)
+            self.stdout.write(
+                f"{name}: threshold {result.net.threshold:.3f}, strength {result.strength}"
+                " (each batch scored by a net trained without it; lexicon or net):"
+            )
+            for row in result.reports:
+                self.stdout.write(
+                    f"  {row.batch:22} urgent {row.caught}/{row.urgent}"
+                    f"   false alarms {row.false_alarms}/{row.negatives}"
+                )
+        if options["write"]:
+            kept = triage_training.load_nets_with_digests()
+            triage_training.write_weights(trained, keep=kept)
+            self.stdout.write(f"wrote {triage_training.WEIGHTS_FILE}")
 
     def _load_starter(self, options: dict[str, Any]) -> None:
         try:
