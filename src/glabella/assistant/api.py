@@ -2,6 +2,7 @@
 
 from dataclasses import asdict
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -20,10 +21,39 @@ router = Router(tags=["assistant"])
 class AskIn(Schema):
     question: str = Field(..., min_length=1, max_length=2000)
     clinic: str | None = Field(None, description="clinic slug; default: the only clinic")
+    language: Literal["en", "es"] | None = Field(
+        None, description="the page's language, used when a short message could be either"
+    )
+    chosen_entry: str | None = Field(
+        None, max_length=64, description="the entry_id of an answer picked from `offered`"
+    )
+
+
+class OfferOut(Schema):
+    entry_id: str
+    topic: str
+    title: str
+
+
+class AnswerPartOut(Schema):
+    entry_id: str
+    version: int
+    topic: str
+    title: str
+    text: str
+    html: str
+    citation: str
 
 
 class AskOut(Schema):
-    kind: str = Field(..., description="answer, urgent or abstain")
+    kind: str = Field(..., description="answer, clarify, urgent or abstain")
+    language: str = Field(..., description="the language the message was read in (en, es, …)")
+    offered: list[OfferOut] = Field(
+        ..., description='for "clarify": the approved answers to choose from, best first'
+    )
+    also: list[AnswerPartOut] = Field(
+        ..., description="answers to further questions asked in the same message"
+    )
     urgent: bool
     abstained: bool
     text: str = Field(..., description="the approved answer with the clinic's values filled in")
@@ -32,7 +62,6 @@ class AskOut(Schema):
     version: int | None
     topic: str | None
     title: str | None
-    source: str | None = Field(..., description="the entry's provenance note, for staff")
     citation: str = Field(..., description="where the answer's facts come from, for patients")
     confidence: float
     signals: list[str]
@@ -52,7 +81,13 @@ class AskOut(Schema):
 def ask(request: HttpRequest, payload: AskIn) -> dict[str, object]:
     check_question_rate(request)
     clinic = clinic_by_slug(payload.clinic)
-    reply = services.ask(clinic, payload.question, channel="api")
+    reply = services.ask(
+        clinic,
+        payload.question,
+        channel="api",
+        language=payload.language,
+        chosen_entry=payload.chosen_entry,
+    )
     step = contact_step(clinic, reply.handoff_id)
     return {
         **asdict(reply),

@@ -106,6 +106,7 @@ class EntryVersion(models.Model):
 
 class Outcome(models.TextChoices):
     ANSWERED = "answered", "Answered"
+    CLARIFIED = "clarified", "Asked which answer was meant"
     ABSTAINED = "abstained", "Handed to staff"
     URGENT = "urgent", "Urgent"
 

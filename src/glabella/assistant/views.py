@@ -6,7 +6,6 @@ an optional contact form, which posts to ``handoff_contact`` with a signed token
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -108,7 +107,8 @@ def _answer(request: HttpRequest, clinic: Clinic, language: str) -> dict[str, ob
     question = form.cleaned_data["question"]
     try:
         check_question_rate(request)
-        reply = _ask(clinic, question, language, form.cleaned_data["chosen_entry"])
+        chosen = form.cleaned_data["chosen_entry"] or None
+        reply = services.ask(clinic, question, language=language, chosen_entry=chosen)
     except ValidationError as exc:
         return {"question": question, "error": " ".join(exc.messages)}
     except TooManyQuestions:
@@ -119,17 +119,6 @@ def _answer(request: HttpRequest, clinic: Clinic, language: str) -> dict[str, ob
         return {"question": question, "error": message}
     step = contact_step(clinic, reply.handoff_id)
     return {"question": question, "reply": reply, "contact": ContactBlock(step) if step else None}
-
-
-def _ask(clinic: Clinic, question: str, language: str, chosen_entry: str) -> Any:
-    # ``language`` and ``chosen_entry`` reach the assistant once it takes them.
-    accepted = inspect.signature(services.ask).parameters
-    options: dict[str, Any] = {"channel": "web"}
-    if "language" in accepted:
-        options["language"] = language
-    if chosen_entry and "chosen_entry" in accepted:
-        options["chosen_entry"] = chosen_entry
-    return services.ask(clinic, question, **options)
 
 
 # Like the chat: posted from a frame on the clinic's site; the signed token is what

@@ -104,9 +104,9 @@ def test_the_engine_decides_outside_the_transaction_that_writes_the_log(
     outer = len(connection.atomic_blocks)  # the test's own transaction
     depths: list[int] = []
 
-    def watched(question: str):
+    def watched(question: str, hint: str | None = None):
         depths.append(len(connection.atomic_blocks))
-        return decide(question)
+        return decide(question, hint)
 
     monkeypatch.setattr(engine, "decide", watched)
     reply = services.ask(clinic, "can you recommend a good italian restaurant nearby")
@@ -147,7 +147,6 @@ def test_api_answers_with_the_documented_fields(client: Client, clinic, small_kb
         "version",
         "topic",
         "title",
-        "source",
         "citation",
         "confidence",
         "signals",
@@ -155,8 +154,12 @@ def test_api_answers_with_the_documented_fields(client: Client, clinic, small_kb
         "handoff_id",
         "reference",
         "contact_token",
+        "language",
+        "offered",
+        "also",
     }
     assert body["topic"] == "pain"
+    assert body["language"] == "en"
     assert (body["reference"], body["contact_token"]) == (None, None)  # answered: no handoff
     assert body["entry_id"] == str(small_kb[1].public_id)
 

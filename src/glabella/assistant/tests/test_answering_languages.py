@@ -1,0 +1,98 @@
+"""Answering in the patient's language, "Did you mean…", and a pick among the offered."""
+
+import pytest
+
+from glabella.assistant import engine_cache, services
+from glabella.assistant.engine.retrieval import Thresholds
+from glabella.assistant.models import AskLog, Handoff, Outcome
+from glabella.assistant.services import EntryText
+
+pytestmark = pytest.mark.django_db
+
+SPANISH = EntryText(
+    topic="duration",
+    title="¿Cuánto dura el efecto?",
+    answer="El efecto suele durar de {duration_months_min} a {duration_months_max} meses.",
+    phrasings=("cuánto dura el bótox", "cuántos meses dura", "cada cuánto hay que volver"),
+    source="Clinic FAQ",
+)
+
+
+@pytest.fixture
+def spanish_kb(clinic, small_kb, approver):  # type: ignore[no-untyped-def]
+    entry = services.create_entry(clinic, SPANISH, by=approver, language="es")
+    return services.approve_entry(entry, by=approver)
+
+
+def test_a_spanish_question_gets_the_spanish_answer_with_spanish_values(clinic, spanish_kb) -> None:
+    reply = services.ask(clinic, "¿Cuánto dura el bótox?")
+    assert reply.language == "es"
+    assert reply.kind == "answer"
+    assert reply.entry_id == str(spanish_kb.public_id)
+    assert reply.text == "El efecto suele durar de 3 a 4 meses."
+
+
+def test_a_spanish_urgent_message_gets_the_spanish_urgent_text(clinic, spanish_kb) -> None:
+    reply = services.ask(clinic, "no puedo tragar desde que me pusieron bótox")
+    assert reply.kind == "urgent"
+    assert reply.language == "es"
+    assert "911" in reply.text
+    assert "tragar" in reply.text
+    assert Handoff.objects.get().kind == "urgent"
+
+
+def test_a_message_in_a_language_without_answers_is_handed_over_in_that_language(
+    clinic, small_kb
+) -> None:
+    reply = services.ask(clinic, "Bonjour, combien de temps dure l'effet du botox ?")
+    assert reply.kind == "abstain"
+    assert reply.language == "fr"
+    assert reply.text.startswith("Nous avons transmis votre message à l'équipe de Test Clinic")
+    assert "Hemos pasado su mensaje" in reply.text
+    assert Handoff.objects.count() == 1
+
+
+def test_an_urgent_message_in_another_language_leads_with_its_own_emergency_line(
+    clinic, small_kb
+) -> None:
+    reply = services.ask(clinic, "não consigo engolir nada desde a aplicação de botox ontem")
+    assert reply.kind == "urgent"
+    assert reply.text.startswith("Estes sintomas precisam de atendimento urgente: ligue agora")
+
+
+def test_close_topics_are_offered_and_the_pick_is_answered(clinic, small_kb, monkeypatch) -> None:
+    assistant = engine_cache.engine_for(clinic)
+    english = assistant.engines["en"]
+    wide = Thresholds(**{**english.thresholds.__dict__, "clarify_margin": 9.0})
+    monkeypatch.setitem(assistant.engines, "en", english.with_settings(wide))
+    reply = services.ask(clinic, "how much does it cost per unit")
+    assert reply.kind == "clarify"
+    assert not reply.abstained
+    assert reply.handoff_id is None
+    assert {offer.topic for offer in reply.offered} >= {"cost"}
+    assert AskLog.objects.get().outcome == Outcome.CLARIFIED
+    chosen = next(offer for offer in reply.offered if offer.topic == "pain")
+    picked = services.ask(clinic, "how much does it cost per unit", chosen_entry=chosen.entry_id)
+    assert picked.kind == "answer"
+    assert picked.topic == "pain"
+
+
+def test_a_pick_that_was_not_offered_is_ignored(clinic, small_kb) -> None:
+    reply = services.ask(clinic, "does it hurt?", chosen_entry="not-an-entry")
+    assert reply.kind == "answer"
+    assert reply.topic == "pain"
+
+
+def test_a_pick_never_skips_urgent_care(clinic, small_kb) -> None:
+    pain = small_kb[1]
+    reply = services.ask(
+        clinic, "my throat is closing up since the botox", chosen_entry=str(pain.public_id)
+    )
+    assert reply.kind == "urgent"
+
+
+def test_two_questions_in_one_message_get_two_answers(clinic, small_kb) -> None:
+    reply = services.ask(clinic, "Does it hurt much? How much does it cost per unit?")
+    assert reply.kind == "answer"
+    assert {reply.topic, *(part.topic for part in reply.also)} == {"pain", "cost"}
+    assert all(part.text for part in reply.also)
