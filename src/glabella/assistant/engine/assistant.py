@@ -6,7 +6,8 @@
 3. Urgent triage runs two nets and fires when either does: the lexicon (English and
    Spanish patterns with context rules) and the learned net over the embeddings.
 4. Only then retrieval, in the clinic's approved entries of that language. A language
-   without approved entries is never answered with a topic: it is handed to staff.
+   without approved entries, or a message asking the assistant to step outside its role
+   (``guard.py``), is never answered with a topic: it is handed to staff.
 5. A message with several questions gets an answer for each sentence that asks one.
 """
 
@@ -18,11 +19,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .guard import steps_outside_role
 from .language import detect
 from .retrieval import Candidate, Decision, Encoder, Engine
 from .text import BrandSpeller
 from .triage import Triage, triage
-from .urgent_net import UrgentNet, texts_to_embed
+from .urgent_net import UrgentNet, pieces_to_embed, texts_to_embed, with_whole
 
 ENGLISH_ENCODER = "minilm"
 MULTILINGUAL_ENCODER = "e5"
@@ -68,7 +70,7 @@ class Assistant:
         started = time.perf_counter()
         language = detect(question, hint).code
         parts = texts_to_embed(question)
-        vectors = self._embed(language, parts)
+        vectors = with_whole(question, self._embed(language, pieces_to_embed(question)))
         urgency = self.urgency(question, language, parts, vectors)
         triaged = time.perf_counter()
         if urgency.triage.urgent:
@@ -115,13 +117,14 @@ class Assistant:
         self, question: str, language: str, urgency: Triage, parts: list[str], vectors: np.ndarray
     ) -> Decision:
         engine = self.engines.get(language)
-        if engine is None:
+        if engine is None or steps_outside_role(question):
+            reason = (
+                f"no approved answers in this language ({language})"
+                if engine is None
+                else "asks the assistant to step outside its role"
+            )
             return Decision(
-                kind="abstain",
-                candidate=None,
-                confidence=0.0,
-                reason=f"no approved answers in this language ({language})",
-                triage=urgency,
+                kind="abstain", candidate=None, confidence=0.0, reason=reason, triage=urgency
             )
         decision = engine.answer(question, urgency, vectors[0] if len(vectors) else None)
         if decision.kind != "answer" or len(parts) < 2:
