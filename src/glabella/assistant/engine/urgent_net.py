@@ -38,6 +38,7 @@ BANK_DIR = Path(__file__).parents[1] / "data" / "triage_bank"
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f;\n])\s*")
 MIN_SEGMENT = 12
 MAX_SEGMENTS = 8
+LONG_MESSAGE = 300
 GRAM_DIMENSIONS = 2048
 _WORDS = re.compile(r"\w+(?:'\w+)?")
 
@@ -99,9 +100,32 @@ def segments(text: str) -> list[str]:
 
 
 def texts_to_embed(text: str) -> list[str]:
-    """The message itself, then its sentences when it has more than one."""
+    """The texts scored: the message itself, then its sentences when it has more than one."""
     parts = segments(text)
     return [text, *parts] if len(parts) > 1 else [text]
+
+
+def pieces_to_embed(text: str) -> list[str]:
+    """What the encoder reads: the message, then its sentences when it has several.
+
+    A long message (over ``LONG_MESSAGE`` characters) is read by its sentences only, and
+    its own vector is their mean (``with_whole``): one pass over the text instead of two,
+    where two would cost most. (The encoder reads at most 128 tokens of a whole message.)
+    """
+    parts = segments(text)
+    if len(parts) < 2:
+        return [text]
+    return parts if len(text) > LONG_MESSAGE else [text, *parts]
+
+
+def with_whole(text: str, vectors: np.ndarray) -> np.ndarray:
+    """One vector for the message, then one per sentence (for a long message the first is
+    the sentences' mean, at unit length)."""
+    if len(vectors) < 2 or len(vectors) > len(segments(text)):
+        return vectors
+    mean = vectors.mean(axis=0)
+    mean /= max(float(np.linalg.norm(mean)), 1e-12)
+    return np.vstack([mean[None, :], vectors]).astype(np.float32)
 
 
 def word_grams(text: str) -> np.ndarray:
@@ -178,13 +202,14 @@ class Example:
 
 
 def examples(items: Sequence[tuple[str, bool, str]], embed: Embed) -> list[Example]:
-    """Embeds every text and its sentences in one pass."""
-    parts = [texts_to_embed(text) for text, _, _ in items]
+    """Embeds every text's sentences in one pass, as the assistant does a message."""
+    parts = [pieces_to_embed(text) for text, _, _ in items]
     flat = [piece for pieces in parts for piece in pieces]
     vectors = embed(flat)
     built, start = [], 0
     for (text, urgent, batch), pieces in zip(items, parts, strict=True):
-        rows = features(pieces, vectors[start : start + len(pieces)])
+        message = with_whole(text, vectors[start : start + len(pieces)])
+        rows = features(texts_to_embed(text), message)
         built.append(Example(text, urgent, batch, rows))
         start += len(pieces)
     return built
