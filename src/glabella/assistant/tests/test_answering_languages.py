@@ -9,19 +9,38 @@ from glabella.assistant.services import EntryText
 
 pytestmark = pytest.mark.django_db
 
-SPANISH = EntryText(
-    topic="duration",
-    title="¿Cuánto dura el efecto?",
-    answer="El efecto suele durar de {duration_months_min} a {duration_months_max} meses.",
-    phrasings=("cuánto dura el bótox", "cuántos meses dura", "cada cuánto hay que volver"),
-    source="Clinic FAQ",
-)
+SPANISH = [
+    EntryText(
+        topic="duration",
+        title="¿Cuánto dura el efecto?",
+        answer="El efecto suele durar de {duration_months_min} a {duration_months_max} meses.",
+        phrasings=("cuánto dura el bótox", "cuántos meses dura", "cada cuánto hay que volver"),
+        source="Clinic FAQ",
+    ),
+    EntryText(
+        topic="pain",
+        title="¿Duele?",
+        answer="La mayoría siente solo un pinchazo rápido.",
+        phrasings=("duele mucho", "me va a doler la aguja", "es doloroso el pinchazo"),
+        source="Clinic FAQ",
+    ),
+    EntryText(
+        topic="cost",
+        title="¿Cuánto cuesta?",
+        answer="El bótox cuesta {price_botox_unit} por unidad.",
+        phrasings=("cuál es el precio", "cuánto cobran por unidad", "es caro"),
+        source="Clinic price list",
+    ),
+]
 
 
 @pytest.fixture
 def spanish_kb(clinic, small_kb, approver):  # type: ignore[no-untyped-def]
-    entry = services.create_entry(clinic, SPANISH, by=approver, language="es")
-    return services.approve_entry(entry, by=approver)
+    approved = []
+    for text in SPANISH:
+        entry = services.create_entry(clinic, text, by=approver, language="es")
+        approved.append(services.approve_entry(entry, by=approver))
+    return approved[0]
 
 
 def test_a_spanish_question_gets_the_spanish_answer_with_spanish_values(clinic, spanish_kb) -> None:
