@@ -6,8 +6,8 @@
 3. Urgent triage runs two nets and fires when either does: the lexicon (English and
    Spanish patterns with context rules) and the learned net over the embeddings.
 4. Only then retrieval, in the clinic's approved entries of that language. A language
-   without approved entries, or a message asking the assistant to step outside its role
-   (``guard.py``), is never answered with a topic: it is handed to staff.
+   without approved entries is never answered with a topic: it is handed to staff (so is a
+   message asking the assistant to step outside its role, ``guard.py``).
 5. A message with several questions gets an answer for each sentence that asks one.
 """
 
@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .guard import steps_outside_role
 from .language import detect
 from .retrieval import Candidate, Decision, Encoder, Engine
 from .text import BrandSpeller
@@ -117,12 +116,8 @@ class Assistant:
         self, question: str, language: str, urgency: Triage, parts: list[str], vectors: np.ndarray
     ) -> Decision:
         engine = self.engines.get(language)
-        if engine is None or steps_outside_role(question):
-            reason = (
-                f"no approved answers in this language ({language})"
-                if engine is None
-                else "asks the assistant to step outside its role"
-            )
+        if engine is None:
+            reason = f"no approved answers in this language ({language})"
             return Decision(
                 kind="abstain", candidate=None, confidence=0.0, reason=reason, triage=urgency
             )

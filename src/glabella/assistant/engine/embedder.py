@@ -12,6 +12,9 @@ from . import model_files
 
 MAX_TOKENS = 128
 BATCH = 32
+# A message and its sentences differ a lot in length; padded into one batch, each sentence
+# costs as much as the whole message. A few texts are embedded one at a time instead.
+FEW = 8
 
 
 class Embedder:
@@ -37,6 +40,8 @@ class Embedder:
         """Embeds in batches of similar length, so short texts are not padded to long ones."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        if len(texts) <= FEW:
+            return np.vstack([self._embed_batch([text]) for text in texts])
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         vectors = np.zeros((len(texts), 384), dtype=np.float32)
         for start in range(0, len(order), BATCH):

@@ -135,7 +135,7 @@ def _item(sample: Sample, decision: Decision) -> dict[str, Any]:
 
 
 def calibrate(
-    engine: Engine, samples: Sequence[Sample], *, min_abstention: float = 0.92
+    engine: Engine, samples: Sequence[Sample], *, min_abstention: float = 0.90
 ) -> tuple[Thresholds, dict[str, Any]]:
     """Grid-search the thresholds on labelled questions (never on the evaluation set).
 

@@ -25,6 +25,7 @@ from typing import Literal
 
 import numpy as np
 
+from .guard import steps_outside_role
 from .lexical import LexicalIndex
 from .text import BrandSpeller
 from .triage import Triage, triage
@@ -185,6 +186,11 @@ class Engine:
 
     def answer(self, question: str, urgency: Triage, vector: np.ndarray | None = None) -> Decision:
         """Retrieval and the decision to answer, clarify or abstain (triage already done)."""
+        if steps_outside_role(question):
+            reason = "asks the assistant to step outside its role"
+            return Decision(
+                kind="abstain", candidate=None, confidence=0.0, reason=reason, triage=urgency
+            )
         decision = self._retrieve(question, urgency, vector)
         kind, reason = judge(decision, self.thresholds, self.mode)
         offered = _close_calls(decision.ranked, self.thresholds) if kind == "clarify" else ()

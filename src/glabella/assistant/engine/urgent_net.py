@@ -38,7 +38,7 @@ BANK_DIR = Path(__file__).parents[1] / "data" / "triage_bank"
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f;\n])\s*")
 MIN_SEGMENT = 12
 MAX_SEGMENTS = 8
-LONG_MESSAGE = 300
+LONG_MESSAGE = 200
 GRAM_DIMENSIONS = 2048
 _WORDS = re.compile(r"\w+(?:'\w+)?")
 

@@ -26,11 +26,20 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(asdict(reply), indent=2, ensure_ascii=False))
             return
-        label = {"answer": "Answer", "urgent": "URGENT", "abstain": "Handed to staff"}[reply.kind]
+        label = {
+            "answer": "Answer",
+            "clarify": "Did you mean",
+            "urgent": "URGENT",
+            "abstain": "Handed to staff",
+        }[reply.kind]
         self.stdout.write(f"{label}: {reply.title}")
         self.stdout.write(reply.text.strip())
+        for offer in reply.offered:
+            self.stdout.write(f"  - {offer.title} (entry {offer.entry_id}, topic {offer.topic})")
+        for part in reply.also:
+            self.stdout.write(f"\nAlso: {part.title}\n{part.text.strip()}")
         self.stdout.write(
             f"entry {reply.entry_id} v{reply.version} · topic {reply.topic} · "
-            f"confidence {reply.confidence} · source: {reply.source} · "
+            f"confidence {reply.confidence} · language {reply.language} · source: {reply.source} · "
             f"{reply.timings_ms.get('total', 0):.1f} ms"
         )
