@@ -25,7 +25,7 @@ from .engine.text import BrandSpeller
 from .engine.urgent_net import UrgentNet, load_nets
 from .engine.vector_cache import CachedEncoder, SqliteStore, TieredStore, VectorStore
 from .models import CachedEmbedding, Entry
-from .starter import STARTER_FILES, starter_entries
+from .starter import STARTER_FILES, file_language, starter_entries
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_IDS = {
@@ -182,11 +182,11 @@ def build_assistant(
         for language, entries in items.items()
         if entries
     }
-    encoders = {name: _lazy(name) for name in MODEL_IDS}
+    encoders = {name: _LazyEncoder(name) for name in MODEL_IDS}
     return Assistant(engines, encoders, urgent_nets(), brand_speller())
 
 
-class _lazy(Encoder):
+class _LazyEncoder(Encoder):
     """Loads a model the first time a message needs it (most clinics never need e5)."""
 
     def __init__(self, name: str) -> None:
@@ -197,11 +197,7 @@ class _lazy(Encoder):
 
 
 def starter_file(language: str) -> Path:
-    return next(p for p in STARTER_FILES if _file_language(p) == language)
-
-
-def _file_language(path: Path) -> str:
-    return "en" if path.stem == "starter_kb" else path.stem.rsplit("_", 1)[-1]
+    return next(p for p in STARTER_FILES if file_language(p) == language)
 
 
 def starter_items(language: str = "en") -> list[KnowledgeItem]:
@@ -229,7 +225,7 @@ def starter_engine(
 
 def starter_assistant() -> Assistant:
     """The whole assistant over the shipped starter content, without a database."""
-    items = {_file_language(path): starter_items(_file_language(path)) for path in STARTER_FILES}
+    items = {file_language(path): starter_items(file_language(path)) for path in STARTER_FILES}
     return build_assistant(items, _file_store())
 
 

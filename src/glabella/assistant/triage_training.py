@@ -36,7 +36,7 @@ from .engine.urgent_net import (
     save_nets,
     saved_digests,
 )
-from .starter import STARTER_FILES, starter_entries
+from .starter import STARTER_FILES, file_language, starter_entries
 
 WEIGHTS_FILE = engine_cache.NETS_FILE
 STRENGTHS = (0.0001, 0.0003, 0.001)
@@ -71,7 +71,7 @@ def training_texts(encoder: str) -> tuple[list[BankText], list[tuple[str, bool, 
     bank = [t for t in read_bank() if encoder != ENGLISH_ENCODER or t.language == "en"]
     ordinary: list[tuple[str, bool, str]] = []
     for path in STARTER_FILES:
-        language = "en" if path.stem == "starter_kb" else path.stem.rsplit("_", 1)[-1]
+        language = file_language(path)
         if not path.exists() or (encoder == ENGLISH_ENCODER and language != "en"):
             continue
         for entry in starter_entries(path):

@@ -61,10 +61,6 @@ class Assistant:
         self._encoders = dict(encoders)
         self._nets = dict(nets)
 
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self.engines))
-
     def decide(self, question: str, hint: str | None = None) -> Decision:
         started = time.perf_counter()
         language = detect(question, hint).code

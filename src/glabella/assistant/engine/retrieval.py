@@ -180,10 +180,6 @@ class Engine:
         decision = self.answer(question, urgency)
         return replace(decision, timings_ms=_timings(started, triaged, time.perf_counter()))
 
-    def embed_question(self, texts: list[str]) -> np.ndarray:
-        """Questions as the index sees them: brand spellings corrected, then embedded."""
-        return self._encoder.embed([self._speller.correct(text) for text in texts])
-
     def answer(self, question: str, urgency: Triage, vector: np.ndarray | None = None) -> Decision:
         """Retrieval and the decision to answer, clarify or abstain (triage already done)."""
         if steps_outside_role(question):
