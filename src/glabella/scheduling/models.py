@@ -46,6 +46,7 @@ class AppointmentStatus(models.TextChoices):
 
 
 LIVE_STATUSES = (AppointmentStatus.PROPOSED, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
+SHORTEST_MINUTES, LONGEST_MINUTES = 5, 240
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
@@ -61,6 +62,13 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def on_day(self, day: date) -> AppointmentQuerySet:
         """Starting on ``day`` in the clinic's time zone (the site's current one)."""
         return self.filter(starts_at__gte=_start_of(day), starts_at__lt=_start_of(day, 1))
+
+    def starting_near(self, start: datetime, end: datetime) -> AppointmentQuerySet:
+        """Every appointment that may overlap ``start``..``end``, whatever the calendar day:
+        starting before ``end`` and less than the longest appointment before ``start``.
+        Compare each one's ``ends_at`` with ``start`` to keep those that do."""
+        earliest = start - timedelta(minutes=LONGEST_MINUTES)
+        return self.filter(starts_at__lt=end, starts_at__gt=earliest)
 
     def to_confirm(self, today: date) -> AppointmentQuerySet:
         """Proposed by the system for ``today`` or later, still to agree with the patient."""
@@ -85,7 +93,7 @@ class Appointment(BaseModel):
     kind = models.CharField(max_length=20, choices=AppointmentKind.choices)
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(5), MaxValueValidator(240)]
+        validators=[MinValueValidator(SHORTEST_MINUTES), MaxValueValidator(LONGEST_MINUTES)]
     )
     status = models.CharField(
         max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,6 +19,7 @@ from glabella.patients.models import Patient
 
 from .access import injectors_of
 from .models import Appointment, AppointmentKind, AppointmentStatus
+from .slots import FIRST_START, LAST_START, nearest_free_start, proposed_start
 
 
 def propose_appointment(
@@ -30,7 +31,11 @@ def propose_appointment(
     by: Any,
     follows: Any = None,
 ) -> Appointment:
-    """An appointment the system suggests; the front desk confirms it with the patient."""
+    """An appointment the system suggests; the front desk confirms it with the patient.
+
+    ``starts_at`` is the preferred start: the proposal takes the free quarter hour nearest
+    it for the injector (under the same locks as booking) within the working day, else on
+    the next working days (see ``_free_start``)."""
     appointment = Appointment(
         clinic=patient.clinic,
         patient=patient,
@@ -43,9 +48,35 @@ def propose_appointment(
         created_by=by,
     )
     with transaction.atomic():
+        if injector is not None:
+            appointment.starts_at = _free_start(appointment)
         appointment.save()
         record_for_patient(Action.CREATE, appointment, appointment.patient, by=by, kind=str(kind))
     return appointment
+
+
+SEARCH_WORKING_DAYS = 5  # a proposal looks this far for a free start before keeping its own
+
+
+def _free_start(appointment: Appointment) -> datetime:
+    """The free start nearest the preferred one on its day in the clinic's time zone, else
+    on the following working days; the preferred start itself when a week of working days
+    has none (confirming it is then refused). Takes the locks (inside the transaction)."""
+    injector = appointment.injector
+    _lock_injector(injector)
+    zone = timezone.get_current_timezone()
+    minutes = appointment.duration_minutes
+    preferred = timezone.localtime(appointment.starts_at, zone)
+    for _ in range(SEARCH_WORKING_DAYS):
+        day = preferred.date()
+        opens = datetime.combine(day, FIRST_START, tzinfo=zone)
+        closes = datetime.combine(day, LAST_START, tzinfo=zone) + timedelta(minutes=minutes)
+        busy = [(a.starts_at, a.ends_at) for a in _live_overlapping(injector, opens, closes)]
+        start = nearest_free_start(preferred, minutes, busy)
+        if start is not None:
+            return start
+        preferred = proposed_start(day + timedelta(days=1), preferred.time(), zone)
+    return appointment.starts_at
 
 
 NOTE_LENGTH = Appointment._meta.get_field("note").max_length or 300
@@ -57,10 +88,12 @@ def book_appointment(patient: Patient, data: dict[str, Any], *, by: Any) -> Appo
     length when missing), ``note`` and ``follows`` (a treatment of the same patient).
 
     The overlap check runs under row locks (``select_for_update``): the injector's user row,
-    which also covers a day with nothing booked yet, then their live appointments of that
-    day. On PostgreSQL a second booking for the same injector waits for the first and then
-    sees it; SQLite (the demo) has no row locks. The database constraint against double
-    booking arrives with online booking; until then this check is the only guard.
+    which also covers a time with nothing booked yet, then their live appointments that may
+    overlap, compared as time ranges whatever day they start on (a visit running past
+    midnight blocks the next morning). On PostgreSQL a second booking for the same injector
+    waits for the first and then sees it; SQLite (the demo) has no row locks. The database
+    constraint against double booking arrives with online booking; until then this check is
+    the only guard.
     """
     kind = _kind(data.get("kind"))
     appointment = Appointment(
@@ -151,20 +184,35 @@ def duration_bounds() -> tuple[int, int]:
 
 
 def _overlap(appointment: Appointment) -> str:
-    """Why the injector is not free then, or ""; takes the locks (inside the transaction)."""
+    """Why the injector is not free then, or ""; takes the locks (inside the transaction):
+    the injector's user row, which also covers a time with nothing booked yet, then their
+    live appointments that may overlap, whatever day they start on."""
     injector = appointment.injector
-    get_user_model().objects.select_for_update().filter(pk=injector.pk).first()
-    day = timezone.localdate(appointment.starts_at)
-    same_day = list(
-        Appointment.objects.select_for_update().filter(injector=injector).live().on_day(day)
-    )
+    _lock_injector(injector)
     start, end = appointment.starts_at, appointment.ends_at
-    clash = next((a for a in same_day if a.starts_at < end and start < a.ends_at), None)
+    clash = next(iter(_live_overlapping(injector, start, end, besides=appointment)), None)
     if clash is None:
         return ""
     busy_from, busy_to = timezone.localtime(clash.starts_at), timezone.localtime(clash.ends_at)
     name = injector.get_full_name() or injector.get_username()
     return f"{name} already has an appointment from {busy_from:%H:%M} to {busy_to:%H:%M}."
+
+
+def _lock_injector(injector: Any) -> None:
+    """Lock the injector's user row: every change to their diary takes this lock first."""
+    get_user_model().objects.select_for_update().filter(pk=injector.pk).first()
+
+
+def _live_overlapping(
+    injector: Any, start: datetime, end: datetime, *, besides: Appointment | None = None
+) -> list[Appointment]:
+    """The injector's live appointments whose time range overlaps ``start``..``end`` (other
+    than ``besides``), locked, in time order."""
+    rows = Appointment.objects.select_for_update().filter(injector=injector).live()
+    rows = rows.starting_near(start, end).order_by("starts_at", "id")
+    if besides is not None and besides.pk is not None:
+        rows = rows.exclude(pk=besides.pk)
+    return [a for a in rows if a.starts_at < end and start < a.ends_at]
 
 
 TRANSITIONS = {
@@ -179,8 +227,13 @@ TRANSITIONS = {
 
 
 def set_status(appointment: Appointment, status: str, *, by: Any) -> Appointment:
-    """Move an appointment on (confirm, arrive, complete, cancel, no-show)."""
+    """Move an appointment on (confirm, arrive, complete, cancel, no-show). Confirming a
+    proposal makes the booking's overlap check, under the same locks in the same order (the
+    injector's user row first: an appointment never changes injector)."""
+    confirming = status == AppointmentStatus.BOOKED and appointment.injector_id is not None
     with transaction.atomic():
+        if confirming:
+            _lock_injector(appointment.injector)
         locked = (
             Appointment.objects.select_for_update()
             .select_related("patient__clinic")
@@ -189,6 +242,9 @@ def set_status(appointment: Appointment, status: str, *, by: Any) -> Appointment
         allowed = TRANSITIONS.get(AppointmentStatus(locked.status), set())
         if status not in allowed:
             raise ValidationError({"status": _refusal(locked, status, allowed)})
+        overlap = _overlap(locked) if confirming else ""
+        if overlap:
+            raise ValidationError({"starts_at": overlap})
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
         record_for_patient(Action.CHANGE, locked, locked.patient, by=by, status=status)

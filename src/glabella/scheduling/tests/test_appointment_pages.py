@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from glabella.accounts.models import Membership, Role
 from glabella.audit.models import Action, AuditEvent
+from glabella.patients.models import Patient
+from glabella.scheduling import services
 from glabella.scheduling.models import Appointment, AppointmentStatus
 from glabella.testing import at, client_as, make_appointment
 from glabella.treatments.tests.conftest import signed_botox
@@ -35,6 +38,14 @@ def second_injector(django_user_model, clinic):  # type: ignore[no-untyped-def]
     )
     Membership.objects.create(user=user, clinic=clinic, role=Role.INJECTOR)
     return user
+
+
+@pytest.fixture
+def carol(clinic):  # type: ignore[no-untyped-def]
+    """Another patient of the clinic, whose visits fill the injector's diary."""
+    return Patient.objects.create(
+        clinic=clinic, first_name="Carol", last_name="Plain", date_of_birth=date(1990, 3, 3)
+    )
 
 
 def _post(client: Client, appointment: Appointment, status: str, **extra):  # type: ignore[no-untyped-def]
@@ -213,6 +224,81 @@ def test_the_front_desk_does_not_get_a_link_into_the_clinical_record(
 
     assert "Treatment of 2026-11-18" in page
     assert "/staff/treatments/" not in page
+
+
+def test_the_review_takes_the_nearest_free_time_when_its_hour_is_taken(
+    injector, second_injector, dora, carol
+) -> None:
+    make_appointment(carol, at(REVIEW_DAY, 10), injector=injector)  # 10:00 to 10:30
+    make_appointment(carol, at(REVIEW_DAY, 9, 45), injector=second_injector)  # not hers
+    make_appointment(
+        carol, at(REVIEW_DAY, 9, 30), injector=injector, status=AppointmentStatus.CANCELLED
+    )
+
+    review = Appointment.objects.get(follows=signed_botox(dora, by=injector))
+
+    assert (review.starts_at, review.status) == (at(REVIEW_DAY, 9, 45), AppointmentStatus.PROPOSED)
+
+
+def test_the_review_moves_to_the_next_working_day_when_its_day_is_full(
+    injector, dora, carol
+) -> None:
+    for hour in (9, 13):
+        make_appointment(carol, at(REVIEW_DAY, hour), injector=injector)
+    Appointment.objects.update(duration_minutes=240)  # 09:00 to 17:00
+    make_appointment(carol, at(REVIEW_DAY, 17), injector=injector, kind="review")
+
+    review = Appointment.objects.get(follows=signed_botox(dora, by=injector))
+
+    assert review.starts_at == at(REVIEW_DAY + timedelta(days=1), 10)
+
+
+def test_confirming_a_review_that_clashes_is_refused_and_changes_nothing(
+    client: Client, front_desk, injector, dora, carol
+) -> None:
+    review = Appointment.objects.get(follows=signed_botox(dora, by=injector))
+    assert review.starts_at == at(REVIEW_DAY, 10)
+    make_appointment(carol, at(REVIEW_DAY, 9, 45), injector=injector)  # 09:45 to 10:15
+    client.force_login(front_desk)
+    message = "nurse-ben already has an appointment from 09:45 to 10:15."
+
+    page = _post(client, review, "booked", data={"section": "confirm"}, follow=True)
+    htmx = _post(client, review, "booked", data={"section": "confirm"}, HTTP_HX_REQUEST="true")
+
+    assert f'<li class="form-error" role="status">{message}</li>' in page.content.decode()
+    assert f'<p class="form-error" role="alert">{message}</p>' in htmx.content.decode()
+    review.refresh_from_db()
+    assert review.status == AppointmentStatus.PROPOSED
+    assert _changes(review) == []
+    assert [r.appointment for r in page.context["to_confirm"]] == [review]
+
+
+def test_the_service_refuses_to_confirm_a_clash(front_desk, injector, dora, carol) -> None:
+    proposal = make_appointment(
+        dora, at(TODAY, 23, 45), injector=injector, status=AppointmentStatus.PROPOSED
+    )
+    make_appointment(carol, at(TODAY + timedelta(days=1), 0), injector=injector)
+
+    with pytest.raises(ValidationError) as refused:
+        services.set_status(proposal, AppointmentStatus.BOOKED, by=front_desk)
+
+    assert refused.value.message_dict == {
+        "starts_at": ["nurse-ben already has an appointment from 00:00 to 00:30."]
+    }
+    proposal.refresh_from_db()
+    assert proposal.status == AppointmentStatus.PROPOSED
+
+
+def test_a_proposal_that_clashes_may_still_be_cancelled(front_desk, injector, dora, carol) -> None:
+    proposal = make_appointment(
+        dora, at(TODAY, 11), injector=injector, status=AppointmentStatus.PROPOSED
+    )
+    make_appointment(carol, at(TODAY, 11), injector=injector)
+
+    services.set_status(proposal, AppointmentStatus.CANCELLED, by=front_desk)
+
+    proposal.refresh_from_db()
+    assert proposal.status == AppointmentStatus.CANCELLED
 
 
 # --- the status buttons ----------------------------------------------------------------------

@@ -250,6 +250,53 @@ def test_back_to_back_and_cancelled_appointments_do_not_block(request, dora, inj
     assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 2
 
 
+def test_a_booking_across_midnight_blocks_the_next_mornings_first_hour(request, dora, injector):
+    client = client_as(request, "front_desk")
+    late = _form(time="23:30", duration_minutes="60")  # Thursday 23:30 to Friday 00:30
+    assert client.post(_url(dora), late).status_code == 302
+    before = _state()
+    response = client.post(_url(dora), _form(date="2026-11-20", time="00:00"))
+    assert response.context["form"].errors == {
+        "time": ["nurse-ben already has an appointment from 23:30 to 00:30."]
+    }
+    assert _state() == before
+
+
+def test_the_service_refuses_the_second_of_a_pair_across_midnight(dora, injector, front_desk):
+    first = {"kind": "treatment", "injector": injector, "duration_minutes": 60}
+    book_appointment(
+        dora, {**first, "starts_at": datetime(2026, 11, 19, 23, 30, tzinfo=UTC)}, by=front_desk
+    )
+    second = {"kind": "treatment", "injector": injector}
+    with pytest.raises(ValidationError) as refused:
+        book_appointment(
+            dora, {**second, "starts_at": datetime(2026, 11, 20, tzinfo=UTC)}, by=front_desk
+        )
+    assert refused.value.message_dict == {
+        "starts_at": ["nurse-ben already has an appointment from 23:30 to 00:30."]
+    }
+    assert Appointment.objects.count() == 1
+
+
+def test_a_booking_just_after_one_across_midnight_is_accepted(request, dora, injector):
+    client = client_as(request, "front_desk")
+    client.post(_url(dora), _form(time="23:30", duration_minutes="60"))
+    response = client.post(_url(dora), _form(date="2026-11-20", time="00:30"))
+    assert response.status_code == 302
+    assert Appointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 2
+
+
+def test_two_bookings_apart_on_the_same_day_are_both_accepted(request, dora, injector):
+    client = client_as(request, "front_desk")
+    assert client.post(_url(dora), _form(time="09:00")).status_code == 302  # until 09:30
+    assert client.post(_url(dora), _form(time="11:00")).status_code == 302
+    starts = Appointment.objects.order_by("starts_at").values_list("starts_at", flat=True)
+    assert list(starts) == [
+        datetime(2026, 11, 19, 9, 0, tzinfo=UTC),
+        datetime(2026, 11, 19, 11, 0, tzinfo=UTC),
+    ]
+
+
 def _appointment(patient, injector, starts_at, status=AppointmentStatus.BOOKED):  # type: ignore[no-untyped-def]
     return Appointment.objects.create(
         clinic=patient.clinic,
