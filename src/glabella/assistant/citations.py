@@ -43,6 +43,28 @@ NAMED_WORDS = {
         "product prescribing information"
     ),
 }
+# The same names for a Spanish reply (the sources themselves are in English).
+SPANISH = {
+    "Botox Cosmetic prescribing information": "ficha técnica de Botox Cosmetic",
+    "Dysport prescribing information": "ficha técnica de Dysport",
+    "Xeomin prescribing information": "ficha técnica de Xeomin",
+    "Jeuveau prescribing information": "ficha técnica de Jeuveau",
+    "Daxxify prescribing information": "ficha técnica de Daxxify",
+    "Letybo prescribing information": "ficha técnica de Letybo",
+    "US Food and Drug Administration": (
+        "Administración de Alimentos y Medicamentos de EE. UU. (FDA)"
+    ),
+    "US Centers for Disease Control and Prevention": (
+        "Centros para el Control y la Prevención de Enfermedades de EE. UU. (CDC)"
+    ),
+    "American Academy of Dermatology": "Academia Estadounidense de Dermatología",
+    "StatPearls (NIH bookshelf)": "StatPearls (biblioteca de los NIH)",
+    "The Aesthetic Society": "The Aesthetic Society",
+    "product prescribing information": "fichas técnicas de los productos",
+    "published clinical research": "investigación clínica publicada",
+    "professional society guidance": "recomendaciones de sociedades profesionales",
+    "common clinic practice": "práctica clínica habitual",
+}
 BY_KIND = {
     "label": "product prescribing information",
     "regulator": "US Food and Drug Administration",
@@ -52,12 +74,19 @@ BY_KIND = {
 }
 
 
-def patient_citation(source_note: str, clinic_name: str) -> str:
+def patient_citation(source_note: str, clinic_name: str, language: str = "en") -> str:
     """Plain names of the note's sources, each named once, with the years its catalogue
-    titles give for named bodies and products ("…, 2019 and 2024")."""
+    titles give for named bodies and products ("…, 2019 and 2024"); in Spanish for a
+    Spanish reply."""
+    spanish = language == "es"
     years: dict[str, set[str]] = {}
     if any(CLINIC_PART.match(part.strip()) for part in source_note.split(";")):
-        years[f"{clinic_name}'s own information"] = set()
+        own = (
+            f"información propia de {clinic_name}"
+            if spanish
+            else f"{clinic_name}'s own information"
+        )
+        years[own] = set()
     for source_id in SOURCE_ID.findall(source_note):
         found = _name_for(source_id)
         if found:
@@ -67,9 +96,16 @@ def patient_citation(source_note: str, clinic_name: str) -> str:
         if pattern.search(SOURCE_ID.sub("", source_note)):
             years.setdefault(name, set())
     if years:
-        return "; ".join(_with_years(name, found) for name, found in years.items())
+        return "; ".join(
+            _with_years(SPANISH.get(name, name) if spanish else name, found, spanish)
+            for name, found in years.items()
+        )
     note = source_note.strip()
     return "" if INTERNAL.search(note) else note
+
+
+def _own_information(clinic_name: str, spanish: bool) -> str:
+    return f"información propia de {clinic_name}" if spanish else f"{clinic_name}'s own information"
 
 
 def _name_for(source_id: str) -> tuple[str, str | None] | None:
@@ -81,9 +117,10 @@ def _name_for(source_id: str) -> tuple[str, str | None] | None:
     return (BY_KIND[source.kind], None) if source else None
 
 
-def _with_years(name: str, years: set[str]) -> str:
+def _with_years(name: str, years: set[str], spanish: bool = False) -> str:
     if not years:
         return name
     ordered = sorted(years)
-    shown = ordered[0] if len(ordered) == 1 else f"{', '.join(ordered[:-1])} and {ordered[-1]}"
+    joiner = " y " if spanish else " and "
+    shown = ordered[0] if len(ordered) == 1 else f"{', '.join(ordered[:-1])}{joiner}{ordered[-1]}"
     return f"{name}, {shown}"

@@ -158,7 +158,7 @@ def _reply(clinic: Clinic, decision: Decision, log: AskLog, handoff: Handoff | N
     if decision.kind == "abstain" or decision.candidate is None:
         return _fixed_reply(clinic, "abstain", None, values, common)
     item = decision.candidate.item
-    also = tuple(_part(c.item, values, clinic.name) for c in decision.also)
+    also = tuple(_part(c.item, values, clinic.name, language) for c in decision.also)
     return Reply(
         kind="answer",
         urgent=False,
@@ -170,7 +170,7 @@ def _reply(clinic: Clinic, decision: Decision, log: AskLog, handoff: Handoff | N
         topic=item.topic,
         title=item.title,
         source=item.source,
-        citation=patient_citation(item.source, clinic.name),
+        citation=patient_citation(item.source, clinic.name, language),
         also=also,
         **common,
     )
@@ -180,7 +180,9 @@ def _offer(candidate: Candidate) -> Offer:
     return Offer(candidate.item.entry_id, candidate.item.topic, candidate.item.title)
 
 
-def _part(item: KnowledgeItem, values: dict[str, str], clinic_name: str) -> AnswerPart:
+def _part(
+    item: KnowledgeItem, values: dict[str, str], clinic_name: str, language: str
+) -> AnswerPart:
     return AnswerPart(
         entry_id=item.entry_id,
         version=item.version,
@@ -188,7 +190,7 @@ def _part(item: KnowledgeItem, values: dict[str, str], clinic_name: str) -> Answ
         title=item.title,
         text=fill_variables(item.answer, values),
         html=render_answer(item.answer, values),
-        citation=patient_citation(item.source, clinic_name),
+        citation=patient_citation(item.source, clinic_name, language),
     )
 
 
@@ -217,7 +219,7 @@ def _fixed_reply(
             topic=topic,
             title=version.title,
             source=version.source,
-            citation=patient_citation(version.source, clinic.name),
+            citation=patient_citation(version.source, clinic.name, language),
             **common,
         )
     text = engine_cache.fixed_answers(language)[kind]
@@ -233,7 +235,7 @@ def _fixed_reply(
         topic=topic,
         title=text["title"],
         source=text["source"],
-        citation=patient_citation(text["source"], clinic.name),
+        citation=patient_citation(text["source"], clinic.name, language),
         **common,
     )
 

@@ -49,6 +49,7 @@ def test_a_spanish_question_gets_the_spanish_answer_with_spanish_values(clinic, 
     assert reply.kind == "answer"
     assert reply.entry_id == str(spanish_kb.public_id)
     assert reply.text == "El efecto suele durar de 3 a 4 meses."
+    assert reply.citation == "información propia de Test Clinic"
 
 
 def test_a_spanish_urgent_message_gets_the_spanish_urgent_text(clinic, spanish_kb) -> None:

@@ -92,3 +92,18 @@ def test_chat_and_api_show_names_while_staff_see_the_note(client: Client, clinic
     client.force_login(approver)
     staff = client.get(f"/staff/assistant/entries/{entry.public_id}/").content.decode()
     assert "domain-facts §3 (S-AAD-OV, S-STATPEARLS)" in staff
+
+
+def test_a_spanish_reply_names_its_sources_in_spanish() -> None:
+    note = "Clinic FAQ; S-BXC-DM; S-CDC-FINAL"
+    citation = patient_citation(note, "Clínica Sol", "es")
+    assert citation.startswith("información propia de Clínica Sol; ficha técnica de Botox Cosmetic")
+    assert "Centros para el Control y la Prevención de Enfermedades" in citation
+    assert "own information" not in citation
+
+
+def test_the_spanish_names_cover_every_name_a_citation_can_give() -> None:
+    from glabella.assistant.citations import BY_KIND, NAMED_PREFIXES, NAMED_WORDS, SPANISH
+
+    every = {*NAMED_PREFIXES.values(), *NAMED_WORDS.values(), *BY_KIND.values()}
+    assert every <= set(SPANISH)
