@@ -15,6 +15,7 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 from glabella.clinical import load_catalogue
 from glabella.core.models import BaseModel
+from glabella.core.text import fold
 
 OLDEST_AGE = 130  # the screening Intake refuses an older age
 
@@ -109,7 +110,8 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 
     def matching(self, query: str) -> PatientQuerySet:
         """Patients whose names contain every word, whose phone contains the digits, or
-        born on the date (YYYY-MM-DD or MM/DD/YYYY)."""
+        born on the date (YYYY-MM-DD or MM/DD/YYYY). Names are compared folded (no case,
+        no accents), so "nunez" finds "Ñúñez"."""
         query = query.strip()
         born = _parse_date(query)
         if born is not None:
@@ -117,9 +119,14 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         if re.fullmatch(r"[\d\s()+.-]+", query) and len(_digits(query)) >= 3:
             return self.filter(phone_digits__contains=_digits(query))
         condition = Q()
-        for word in query.split():
-            condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        for word in fold(query).split():
+            condition &= Q(name_folded__contains=word)
         return self.filter(condition)
+
+
+def fold_name(first_name: str, last_name: str) -> str:
+    """The stored search form of a name; the data migration that filled it uses this too."""
+    return fold(f"{first_name} {last_name}")
 
 
 def _parse_date(text: str) -> date | None:
@@ -143,6 +150,8 @@ class Patient(BaseModel):
     # --- demographics and contact: every staff role --------------------------------------
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
+    # "first last" folded (core.text.fold), kept by save(); what the name search matches on.
+    name_folded = models.CharField(max_length=201, blank=True, editable=False, db_index=True)
     date_of_birth = models.DateField(validators=[validate_date_of_birth])
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -193,9 +202,15 @@ class Patient(BaseModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.phone_digits = _digits(self.phone)
+        self.name_folded = fold_name(self.first_name, self.last_name)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "phone" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "phone_digits"}
+        if update_fields is not None:
+            derived = set()
+            if "phone" in update_fields:
+                derived.add("phone_digits")
+            if {"first_name", "last_name"} & set(update_fields):
+                derived.add("name_folded")
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:

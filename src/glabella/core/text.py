@@ -1,0 +1,15 @@
+"""Text folded for comparison and search, the same way in Python and in every database."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case, accents stripped, spaces collapsed: "  Ñúñez  José" → "nunez jose".
+
+    Folding is done in Python (and stored) rather than in SQL because SQLite's LIKE only
+    ignores the case of ASCII letters and neither database strips accents by default."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
