@@ -125,7 +125,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 
 
 def fold_name(first_name: str, last_name: str) -> str:
-    """The stored search form of a name; the data migration that filled it uses this too."""
+    """The stored search form of a name (migration 0002 repeats it for the rows it fills)."""
     return fold(f"{first_name} {last_name}")
 
 

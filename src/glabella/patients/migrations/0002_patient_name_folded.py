@@ -10,7 +10,8 @@ BATCH = 500
 
 def fill_name_folded(apps, schema_editor):
     # The historical model has no custom save(), so the folded name is written here the way
-    # Patient.fold_name writes it: "first last", folded.
+    # patients.models.fold_name writes it: "first last", folded (kept here, not imported, so
+    # the migration does not change if the model's code does).
     Patient = apps.get_model("patients", "Patient")
     patients = Patient.objects.only("pk", "first_name", "last_name").order_by("pk")
     batch = []
