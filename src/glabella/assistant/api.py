@@ -54,6 +54,11 @@ class AskOut(Schema):
     also: list[AnswerPartOut] = Field(
         ..., description="answers to further questions asked in the same message"
     )
+    passed_on: list[str] = Field(
+        ...,
+        description="questions in the same message about something else, handed to staff "
+        "(handoff_id and reference are set)",
+    )
     urgent: bool
     abstained: bool
     text: str = Field(..., description="the approved answer with the clinic's values filled in")

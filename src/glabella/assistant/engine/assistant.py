@@ -8,7 +8,9 @@
 4. Only then retrieval, in the clinic's approved entries of that language. A language
    without approved entries is never answered with a topic: it is handed to staff (so is a
    message asking the assistant to step outside its role, ``guard.py``).
-5. A message with several questions gets an answer for each sentence that asks one.
+5. A message with several questions gets an answer for each sentence that asks one, also
+   when the message as a whole was too mixed to answer; a question in it that cannot be
+   answered is passed to staff beside the answers.
 """
 
 from __future__ import annotations
@@ -118,24 +120,43 @@ class Assistant:
                 kind="abstain", candidate=None, confidence=0.0, reason=reason, triage=urgency
             )
         decision = engine.answer(question, urgency, vectors[0] if len(vectors) else None)
-        if decision.kind != "answer" or len(parts) < 2:
+        if len(parts) < 2 or decision.kind == "clarify":
             return decision
-        return replace(decision, also=self._further_questions(engine, parts, vectors, decision))
+        answered, unanswered = self._by_sentence(engine, parts, vectors, decision)
+        if decision.kind == "answer":
+            return replace(decision, also=tuple(answered[:MAX_ALSO]), unanswered=unanswered)
+        if not answered:
+            return decision
+        return replace(
+            decision,
+            kind="answer",
+            candidate=answered[0],
+            confidence=round(max(0.0, min(1.0, answered[0].score)), 3),
+            reason="answered sentence by sentence",
+            ranked=(answered[0], *decision.ranked),
+            also=tuple(answered[1 : MAX_ALSO + 1]),
+            unanswered=unanswered,
+        )
 
-    def _further_questions(
-        self, engine: Engine, parts: list[str], vectors: np.ndarray, main: Decision
-    ) -> tuple[Candidate, ...]:
-        """Sentences that ask about another topic, each answered when sure on its own."""
-        seen = {main.candidate.item.topic} if main.candidate else set()
+    def _by_sentence(
+        self, engine: Engine, parts: list[str], vectors: np.ndarray, whole: Decision
+    ) -> tuple[list[Candidate], tuple[str, ...]]:
+        """Each sentence that asks something, judged on its own: the answers to topics the
+        whole message was not already answered with, and the questions it could not answer
+        (passed to staff, so that no question in a message is silently dropped)."""
+        seen = {whole.candidate.item.topic} if whole.kind == "answer" and whole.candidate else set()
         found: list[Candidate] = []
+        elsewhere: list[str] = []
         for sentence, vector in zip(parts[1:], vectors[1:], strict=True):
             if not _asks(sentence):
                 continue
-            own = engine.answer(sentence, main.triage, vector)
+            own = engine.answer(sentence, whole.triage, vector)
             if own.kind == "answer" and own.candidate and own.candidate.item.topic not in seen:
                 seen.add(own.candidate.item.topic)
                 found.append(own.candidate)
-        return tuple(found[:MAX_ALSO])
+            elif own.kind == "abstain":
+                elsewhere.append(sentence)
+        return found, tuple(elsewhere)
 
 
 def _asks(sentence: str) -> bool:

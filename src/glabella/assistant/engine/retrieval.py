@@ -88,7 +88,8 @@ class Decision:
     """What to do with a message.
 
     ``clarify``: two topics are too close to choose; ``offered`` holds them, best first.
-    ``also``: answers to further questions in the same message, in the order asked.
+    ``also``: answers to further questions in the same message, in the order asked;
+    ``unanswered``: its questions that could not be answered, passed to staff.
     """
 
     kind: Kind
@@ -103,6 +104,7 @@ class Decision:
     language: str = "en"
     offered: tuple[Candidate, ...] = ()
     also: tuple[Candidate, ...] = ()
+    unanswered: tuple[str, ...] = ()  # questions in the message it could not answer, for staff
     urgent_score: float = 0.0
 
     @property

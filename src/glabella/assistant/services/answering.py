@@ -63,6 +63,7 @@ class Reply:
     language: str = "en"
     offered: tuple[Offer, ...] = ()
     also: tuple[AnswerPart, ...] = ()
+    passed_on: tuple[str, ...] = ()  # questions in the message handed to staff beside the answer
 
 
 def ask(
@@ -130,7 +131,7 @@ def _log(clinic: Clinic, question: str, decision: Decision, channel: str) -> Ask
 def _handoff_if_needed(
     clinic: Clinic, question: str, decision: Decision, log: AskLog
 ) -> Handoff | None:
-    if decision.kind in ("answer", "clarify"):
+    if decision.kind == "clarify" or (decision.kind == "answer" and not decision.unanswered):
         return None
     kind = HandoffKind.URGENT if decision.kind == "urgent" else HandoffKind.QUESTION
     return Handoff.objects.create(clinic=clinic, ask_log=log, question=question, kind=kind)
@@ -172,6 +173,7 @@ def _reply(clinic: Clinic, decision: Decision, log: AskLog, handoff: Handoff | N
         source=item.source,
         citation=patient_citation(item.source, clinic.name, language),
         also=also,
+        passed_on=decision.unanswered,
         **common,
     )
 

@@ -157,6 +157,7 @@ def test_api_answers_with_the_documented_fields(client: Client, clinic, small_kb
         "language",
         "offered",
         "also",
+        "passed_on",
     }
     assert body["topic"] == "pain"
     assert body["language"] == "en"

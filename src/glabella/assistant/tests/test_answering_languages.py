@@ -116,3 +116,34 @@ def test_two_questions_in_one_message_get_two_answers(clinic, small_kb) -> None:
     assert reply.kind == "answer"
     assert {reply.topic, *(part.topic for part in reply.also)} == {"pain", "cost"}
     assert all(part.text for part in reply.also)
+
+
+def test_a_question_about_something_else_is_passed_on_beside_the_answer(clinic, small_kb) -> None:
+    reply = services.ask(
+        clinic, "Does it hurt much? Also, can you recommend a good italian restaurant nearby?"
+    )
+    assert reply.kind == "answer"
+    assert reply.topic == "pain"
+    assert reply.passed_on == ("Also, can you recommend a good italian restaurant nearby?",)
+    handoff = Handoff.objects.get()
+    assert str(handoff.public_id) == reply.handoff_id
+    assert handoff.kind == "question"
+    assert AskLog.objects.get().outcome == Outcome.ANSWERED
+
+
+def test_an_answered_message_with_nothing_else_in_it_opens_no_handoff(clinic, small_kb) -> None:
+    reply = services.ask(clinic, "Does it hurt much? How much does it cost per unit?")
+    assert reply.passed_on == ()
+    assert reply.handoff_id is None
+    assert not Handoff.objects.exists()
+
+
+def test_the_chat_shows_the_part_passed_on_after_the_answer(client, clinic, small_kb) -> None:
+    response = client.post(
+        "/c/test/ask",
+        {"question": "Does it hurt much? Also, can you recommend a good italian restaurant?"},
+    )
+    page = response.content.decode()
+    assert 'data-kind="passed-on"' in page
+    assert page.index("quick pinch") < page.index('data-kind="passed-on"')
+    assert "restaurant" in page

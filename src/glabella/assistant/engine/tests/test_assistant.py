@@ -121,3 +121,18 @@ def test_ordinary_questions_do_not_set_off_the_alarm(assistant: Assistant) -> No
         "do you do lip flips",
     ):
         assert assistant.decide(question).kind != "urgent", question
+
+
+def test_a_mixed_message_is_answered_sentence_by_sentence() -> None:
+    """When the whole message is too mixed to answer, each question is judged on its own."""
+    assistant = engine_cache.starter_assistant()
+    whole = assistant.engines["en"].decide(
+        "Hello there. Can I get a facial the week after? And how long until it wears off?"
+    )
+    decision = assistant.decide(
+        "Hello there. Can I get a facial the week after? And how long until it wears off?"
+    )
+    assert decision.kind == "answer"
+    topics = {decision.topic, *(c.item.topic for c in decision.also)}
+    assert "duration" in topics
+    assert whole.kind in ("answer", "abstain", "clarify")
