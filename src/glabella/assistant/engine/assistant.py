@@ -9,8 +9,9 @@
    without approved entries is never answered with a topic: it is handed to staff (so is a
    message asking the assistant to step outside its role, ``guard.py``).
 5. A message with several questions gets an answer for each sentence that asks one, also
-   when the message as a whole was too mixed to answer; a question in it that cannot be
-   answered is passed to staff beside the answers.
+   and a question in it that cannot be answered is passed to staff beside the answers. A
+   message that as a whole is not answered stays whole ("Do you do HydraFacials? How
+   often?" must not get the toxin's "how often" answer).
 """
 
 from __future__ import annotations
@@ -120,23 +121,10 @@ class Assistant:
                 kind="abstain", candidate=None, confidence=0.0, reason=reason, triage=urgency
             )
         decision = engine.answer(question, urgency, vectors[0] if len(vectors) else None)
-        if len(parts) < 2 or decision.kind == "clarify":
+        if len(parts) < 2 or decision.kind != "answer":
             return decision
         answered, unanswered = self._by_sentence(engine, parts, vectors, decision)
-        if decision.kind == "answer":
-            return replace(decision, also=tuple(answered[:MAX_ALSO]), unanswered=unanswered)
-        if not answered:
-            return decision
-        return replace(
-            decision,
-            kind="answer",
-            candidate=answered[0],
-            confidence=round(max(0.0, min(1.0, answered[0].score)), 3),
-            reason="answered sentence by sentence",
-            ranked=(answered[0], *decision.ranked),
-            also=tuple(answered[1 : MAX_ALSO + 1]),
-            unanswered=unanswered,
-        )
+        return replace(decision, also=tuple(answered[:MAX_ALSO]), unanswered=unanswered)
 
     def _by_sentence(
         self, engine: Engine, parts: list[str], vectors: np.ndarray, whole: Decision
@@ -144,7 +132,7 @@ class Assistant:
         """Each sentence that asks something, judged on its own: the answers to topics the
         whole message was not already answered with, and the questions it could not answer
         (passed to staff, so that no question in a message is silently dropped)."""
-        seen = {whole.candidate.item.topic} if whole.kind == "answer" and whole.candidate else set()
+        seen = {whole.candidate.item.topic} if whole.candidate else set()
         found: list[Candidate] = []
         elsewhere: list[str] = []
         for sentence, vector in zip(parts[1:], vectors[1:], strict=True):

@@ -123,16 +123,6 @@ def test_ordinary_questions_do_not_set_off_the_alarm(assistant: Assistant) -> No
         assert assistant.decide(question).kind != "urgent", question
 
 
-def test_a_mixed_message_is_answered_sentence_by_sentence() -> None:
-    """When the whole message is too mixed to answer, each question is judged on its own."""
-    assistant = engine_cache.starter_assistant()
-    whole = assistant.engines["en"].decide(
-        "Hello there. Can I get a facial the week after? And how long until it wears off?"
-    )
-    decision = assistant.decide(
-        "Hello there. Can I get a facial the week after? And how long until it wears off?"
-    )
-    assert decision.kind == "answer"
-    topics = {decision.topic, *(c.item.topic for c in decision.also)}
-    assert "duration" in topics
-    assert whole.kind in ("answer", "abstain", "clarify")
+def test_a_follow_up_about_another_service_keeps_its_context(assistant: Assistant) -> None:
+    decision = assistant.decide("Do you do laser hair removal? How often do I need sessions?")
+    assert decision.kind == "abstain"
