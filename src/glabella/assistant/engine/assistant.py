@@ -26,7 +26,7 @@ from .language import detect
 from .retrieval import Candidate, Decision, Encoder, Engine
 from .text import BrandSpeller
 from .triage import Triage, triage
-from .urgent_net import UrgentNet, pieces_to_embed, texts_to_embed, with_whole
+from .urgent_net import UrgentNet, split_message
 
 ENGLISH_ENCODER = "minilm"
 MULTILINGUAL_ENCODER = "e5"
@@ -67,8 +67,9 @@ class Assistant:
     def decide(self, question: str, hint: str | None = None) -> Decision:
         started = time.perf_counter()
         language = detect(question, hint).code
-        parts = texts_to_embed(question)
-        vectors = with_whole(question, self._embed(language, pieces_to_embed(question)))
+        message = split_message(question)
+        parts = list(message.scored)
+        vectors = message.vectors(self._embed(language, list(message.embedded)))
         urgency = self.urgency(question, language, parts, vectors)
         triaged = time.perf_counter()
         if urgency.triage.urgent:

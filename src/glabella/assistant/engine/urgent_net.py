@@ -99,33 +99,34 @@ def segments(text: str) -> list[str]:
     return joined
 
 
-def texts_to_embed(text: str) -> list[str]:
-    """The texts scored: the message itself, then its sentences when it has more than one."""
-    parts = segments(text)
-    return [text, *parts] if len(parts) > 1 else [text]
+@dataclass(frozen=True)
+class MessageParts:
+    """A message as triage and retrieval read it.
 
-
-def pieces_to_embed(text: str) -> list[str]:
-    """What the encoder reads: the message, then its sentences when it has several.
-
-    A long message (over ``LONG_MESSAGE`` characters) is read by its sentences only, and
-    its own vector is their mean (``with_whole``): one pass over the text instead of two,
-    where two would cost most. (The encoder reads at most 128 tokens of a whole message.)
+    ``scored``: the message, then its sentences when it has several. ``embedded``: what the
+    encoder reads. A long message (over ``LONG_MESSAGE`` characters) is read by its
+    sentences only and its own vector is their mean: one pass over the text instead of
+    two, where two would cost most (the encoder reads at most 128 tokens of a message).
     """
+
+    scored: tuple[str, ...]
+    embedded: tuple[str, ...]
+
+    def vectors(self, embedded: np.ndarray) -> np.ndarray:
+        """One vector per scored text, from the vectors of the embedded ones."""
+        if len(self.embedded) == len(self.scored):
+            return embedded
+        mean = embedded.mean(axis=0)
+        mean /= max(float(np.linalg.norm(mean)), 1e-12)
+        return np.vstack([mean[None, :], embedded]).astype(np.float32)
+
+
+def split_message(text: str) -> MessageParts:
     parts = segments(text)
     if len(parts) < 2:
-        return [text]
-    return parts if len(text) > LONG_MESSAGE else [text, *parts]
-
-
-def with_whole(text: str, vectors: np.ndarray) -> np.ndarray:
-    """One vector for the message, then one per sentence (for a long message the first is
-    the sentences' mean, at unit length)."""
-    if len(vectors) < 2 or len(vectors) > len(segments(text)):
-        return vectors
-    mean = vectors.mean(axis=0)
-    mean /= max(float(np.linalg.norm(mean)), 1e-12)
-    return np.vstack([mean[None, :], vectors]).astype(np.float32)
+        return MessageParts((text,), (text,))
+    scored = (text, *parts)
+    return MessageParts(scored, tuple(parts) if len(text) > LONG_MESSAGE else scored)
 
 
 def word_grams(text: str) -> np.ndarray:
@@ -203,15 +204,13 @@ class Example:
 
 def examples(items: Sequence[tuple[str, bool, str]], embed: Embed) -> list[Example]:
     """Embeds every text's sentences in one pass, as the assistant does a message."""
-    parts = [pieces_to_embed(text) for text, _, _ in items]
-    flat = [piece for pieces in parts for piece in pieces]
-    vectors = embed(flat)
+    messages = [split_message(text) for text, _, _ in items]
+    vectors = embed([piece for message in messages for piece in message.embedded])
     built, start = [], 0
-    for (text, urgent, batch), pieces in zip(items, parts, strict=True):
-        message = with_whole(text, vectors[start : start + len(pieces)])
-        rows = features(texts_to_embed(text), message)
-        built.append(Example(text, urgent, batch, rows))
-        start += len(pieces)
+    for (text, urgent, batch), message in zip(items, messages, strict=True):
+        own = message.vectors(vectors[start : start + len(message.embedded)])
+        built.append(Example(text, urgent, batch, features(message.scored, own)))
+        start += len(message.embedded)
     return built
 
 

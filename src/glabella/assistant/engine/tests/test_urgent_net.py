@@ -10,7 +10,7 @@ from glabella.assistant.engine.urgent_net import (
     features,
     read_bank,
     segments,
-    texts_to_embed,
+    split_message,
     train,
     word_grams,
 )
@@ -21,14 +21,35 @@ def test_a_long_message_is_scored_whole_and_by_sentence() -> None:
         "Hi, I wanted to ask about parking for Friday. Also my mum had her jab on Monday. "
         "Since last night she cannot get her tablets down."
     )
-    parts = texts_to_embed(story)
+    parts = split_message(story).scored
     assert parts[0] == story
-    assert parts[1:] == segments(story)
+    assert list(parts[1:]) == segments(story)
     assert len(parts) == 4
 
 
+def test_a_long_message_is_read_by_its_sentences_and_stood_for_by_their_mean() -> None:
+    story = "My forehead was done last week at your clinic on the high street. " * 3 + (
+        "Since last night my tablets will not go down."
+    )
+    message = split_message(story)
+    assert message.embedded == message.scored[1:]
+    sentences = np.array([[3.0, 4.0] + [0.0] * 382] * len(message.embedded), dtype=np.float32)
+    vectors = message.vectors(sentences)
+    assert vectors.shape == (len(message.scored), 384)
+    assert vectors[0, :2] == pytest.approx([0.6, 0.8])
+
+
+def test_a_short_message_of_several_sentences_is_also_read_whole() -> None:
+    message = split_message("Does it hurt much? How long does it last?")
+    assert message.embedded == message.scored == (
+        "Does it hurt much? How long does it last?",
+        "Does it hurt much?",
+        "How long does it last?",
+    )
+
+
 def test_a_short_message_is_one_segment() -> None:
-    assert texts_to_embed("can't swallow") == ["can't swallow"]
+    assert split_message("can't swallow").scored == ("can't swallow",)
 
 
 def test_tiny_sentences_join_their_neighbour() -> None:
