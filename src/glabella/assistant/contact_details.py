@@ -8,12 +8,13 @@ Messages are translated into the language active while cleaning (the chat page's
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+
+from glabella.core.text import fold
 
 NAME_LENGTH = 200
 PHONE_LENGTH = 40
@@ -94,9 +95,7 @@ def _clean_email(email: str, errors: dict[str, list[str]]) -> str:
 
 def name_key(name: str) -> str:
     """A name compared without accents, case or punctuation: "José  O'Néil" → "jose o neil"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+    return " ".join(re.sub(r"[^\w]+", " ", fold(name)).split())
 
 
 def phone_key(phone: str) -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
+
+from glabella.core.text import strip_accents
 
 DocumentFormat = Literal["text", "markdown", "csv"]
 
@@ -89,8 +90,7 @@ def parse_document(text: str, fmt: DocumentFormat) -> list[ImportedEntry]:
 
 def question_key(question: str) -> str:
     """The entry's stable identity: a slug of the question, e.g. "what-can-i-expect"."""
-    decomposed = unicodedata.normalize("NFKD", question)
-    without_accents = "".join(char for char in decomposed if not unicodedata.combining(char))
+    without_accents = strip_accents(question)
     # Dropped, not turned into a hyphen, so that "don't" and "don’t" both become "dont".
     without_apostrophes = _APOSTROPHES.sub("", without_accents.casefold())
     return _NON_WORD_RUN.sub("-", without_apostrophes).strip("-")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+
+from glabella.core.text import fold as core_fold
 
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Short forms patients use for a brand; anything longer is matched by spelling distance.
@@ -15,10 +16,7 @@ FUZZY_RATIO = 0.8
 
 def fold(text: str) -> str:
     """Lower case, accents stripped, curly quotes straightened, spaces collapsed."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("\u2019", "'").replace("\u2018", "'").casefold()
-    return " ".join(text.split())
+    return core_fold(text.replace("\u2019", "'").replace("\u2018", "'"))
 
 
 class BrandSpeller:

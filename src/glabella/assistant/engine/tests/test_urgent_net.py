@@ -41,10 +41,14 @@ def test_a_long_message_is_read_by_its_sentences_and_stood_for_by_their_mean() -
 
 def test_a_short_message_of_several_sentences_is_also_read_whole() -> None:
     message = split_message("Does it hurt much? How long does it last?")
-    assert message.embedded == message.scored == (
-        "Does it hurt much? How long does it last?",
-        "Does it hurt much?",
-        "How long does it last?",
+    assert (
+        message.embedded
+        == message.scored
+        == (
+            "Does it hurt much? How long does it last?",
+            "Does it hurt much?",
+            "How long does it last?",
+        )
     )
 
 
