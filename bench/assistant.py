@@ -145,14 +145,14 @@ def _modes() -> None:
 
 
 def _latency(decided) -> None:  # type: ignore[no-untyped-def]
-    by_language: dict[str, list[float]] = defaultdict(list)
-    for _, decision in decided:
-        by_language[decision.language].append(decision.timings_ms["total"])
+    by_language = defaultdict(list)
+    for sample, decision in decided:
+        by_language[decision.language].append((sample, decision))
     print("\nLatency per question, in process, one at a time (ms)")
-    for code, times in sorted(by_language.items()):
-        times.sort()
-        p99 = times[min(len(times) - 1, max(0, math.ceil(0.99 * len(times)) - 1))]
-        print(f"  {code}: n={len(times):5}  p50 {times[len(times) // 2]:7.2f}  p99 {p99:7.2f}")
+    for code, pairs in sorted(by_language.items()):
+        summary = summarise(*zip(*pairs, strict=True))
+        p50, p99 = summary["latency_ms_p50"], summary["latency_ms_p99"]
+        print(f"  {code}: n={len(pairs):5}  p50 {p50:7.2f}  p99 {p99:7.2f}")
 
 
 def _cold_starts() -> None:

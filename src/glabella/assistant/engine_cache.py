@@ -19,6 +19,7 @@ from glabella.clinical import load_catalogue
 
 from .engine.assistant import ENGLISH_ENCODER, MULTILINGUAL_ENCODER, Assistant, encoder_for
 from .engine.embedder import Embedder
+from .engine.evaluation import read_thresholds
 from .engine.multilingual import MultilingualEmbedder
 from .engine.retrieval import Encoder, Engine, KnowledgeItem, Mode, Thresholds
 from .engine.text import BrandSpeller
@@ -104,10 +105,8 @@ def out_of_scope_examples(language: str = "en") -> tuple[str, ...]:
 @cache
 def thresholds(language: str = "en") -> Thresholds:
     """``[thresholds]`` for English, ``[thresholds.<language>]`` where calibrated."""
-    table = _read_toml("thresholds.toml")["thresholds"]
-    chosen = table.get(language, {}) if language != "en" else {}
-    english = {k: v for k, v in table.items() if not isinstance(v, dict)}
-    return Thresholds(**(english | chosen))
+    tables = read_thresholds(DATA_DIR / "thresholds.toml")
+    return Thresholds(**(tables["en"] | tables.get(language, {})))
 
 
 @cache

@@ -216,7 +216,7 @@ def _grid(base: Thresholds) -> Iterable[Thresholds]:
 
 def write_thresholds(path: Path, language: str, chosen: Thresholds) -> None:
     """Writes one language's thresholds, keeping the others' (English is the main table)."""
-    tables = _read_thresholds(path)
+    tables = read_thresholds(path)
     tables[language] = asdict(chosen)
     lines = [
         "# Calibrated by `glabella assistant calibrate --write [--language es]` on the",
@@ -229,7 +229,8 @@ def write_thresholds(path: Path, language: str, chosen: Thresholds) -> None:
     path.write_text("\n".join(lines) + "\n")
 
 
-def _read_thresholds(path: Path) -> dict[str, dict[str, Any]]:
+def read_thresholds(path: Path) -> dict[str, dict[str, Any]]:
+    """Each language's calibrated values: English the main table, others its sub-tables."""
     with path.open("rb") as handle:
         table = tomllib.load(handle)["thresholds"]
     english = {k: v for k, v in table.items() if not isinstance(v, dict)}
