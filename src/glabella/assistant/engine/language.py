@@ -45,8 +45,3 @@ def detect(text: str, hint: str | None = None) -> Detected:
         return Detected(code, round(float(confidence), 3), guessed=False)
     fallback = hint if hint in KNOWN else DEFAULT
     return Detected(fallback, round(float(confidence), 3), guessed=True)
-
-
-def warm_up() -> None:
-    """Load the model now (about a second) rather than in a patient's first request."""
-    _identifier()
