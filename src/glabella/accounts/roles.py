@@ -32,6 +32,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "recall.read": ALL_STAFF,
     "appointments.read": ALL_STAFF,
     "appointments.write": ALL_STAFF,
+    "calendar.manage": frozenset({MD}),
+    "messages.read": ALL_STAFF,
+    "messages.retry": ALL_STAFF,
+    "messages.templates_edit": frozenset({MD, INJECTOR}),
+    "messages.templates_approve": frozenset({MD}),
 }
 
 

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "glabella.core",
     "glabella.accounts",
     "glabella.audit",
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "glabella.patients",
     "glabella.scheduling",
     "glabella.treatments",
+    "glabella.messaging",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +96,13 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# Production: migrations (and `glabella audit_role`) connect as the tables' owner through
+# MIGRATION_DATABASE_URL (`glabella migrate --database owner`); the application connects
+# through DATABASE_URL as a role that may only add to the audit trail (README "Security
+# hardening").
+if env_str("MIGRATION_DATABASE_URL"):
+    DATABASES["owner"] = dj_database_url.parse(env_str("MIGRATION_DATABASE_URL"))
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"
@@ -152,3 +162,37 @@ GLABELLA_DEFAULT_CLINIC = env_str("GLABELLA_DEFAULT_CLINIC", "")
 # The count lives in Django's cache: per process by default; configure a shared cache
 # (e.g. Redis) when running several processes.
 ASSISTANT_QUESTIONS_PER_MINUTE = env_int("ASSISTANT_QUESTIONS_PER_MINUTE", 20)
+
+# --- messages to patients (glabella/messaging; README "Messages and the worker") ---------
+# Background work goes through Django's task interface, queued in the database and run by
+# `glabella worker`; the tests run tasks at once (settings_test).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Email: printed to the console unless an SMTP server is configured (or another backend).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Glabella <noreply@localhost>")
+# Text messages: "console" prints them; "twilio" sends through each clinic's Twilio account
+# (connected with `glabella sms_provider`), or the one below when a clinic has none.
+SMS_BACKEND = env_str("SMS_BACKEND", "console")
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+TWILIO_API_BASE = env_str("TWILIO_API_BASE", "https://api.twilio.com")
+# Numbers written without a country code are read as numbers of this region (ISO code).
+PHONE_DEFAULT_REGION = env_str("PHONE_DEFAULT_REGION", "US")
+# The address patients reach this site on, for links in messages and webhook signatures.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The shared secret an inbound-email relay sends in the X-Glabella-Secret header (empty: off).
+MESSAGING_INBOUND_EMAIL_SECRET = env_str("MESSAGING_INBOUND_EMAIL_SECRET")
+# How often `glabella worker` runs the message scheduler, in seconds.
+MESSAGING_SCHEDULER_SECONDS = env_int("MESSAGING_SCHEDULER_SECONDS", 60)

@@ -13,3 +13,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ASSISTANT_QUESTIONS_PER_MINUTE = 0  # the rate-limit test turns it on for itself
 SIGN_IN_FAILURE_LIMIT = 1000  # the throttling test sets its own limit
 GLABELLA_REQUIRE_TWO_FACTOR = False  # the two-factor tests turn it on
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SMS_BACKEND = "console"
+TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_FROM_NUMBER = ""
+SITE_URL = "http://testserver"
+MESSAGING_INBOUND_EMAIL_SECRET = "test-inbound-secret"

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("glabella.patients.urls")),
     path("", include("glabella.scheduling.urls")),
     path("", include("glabella.treatments.urls")),
+    path("", include("glabella.messaging.urls")),
 ]

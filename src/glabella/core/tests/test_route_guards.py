@@ -50,6 +50,11 @@ PUBLIC = {
     # that message is the authorisation (assistant/tests/test_contact.py refuses the rest).
     "api-v1:attach_handoff_contact",
     "assistant:handoff-contact",
+    # Replies from patients: Twilio's signature or the relay's shared secret authorises the
+    # webhooks, a link signed for one patient the unsubscribe page (messaging/tests).
+    "messaging:sms-inbound",
+    "messaging:email-inbound",
+    "messaging:unsubscribe",
 }
 # A method the route does not serve changes nothing either; nor does an empty API body, which
 # the schema refuses (422) before access is decided. The apps' matrices send valid bodies.
