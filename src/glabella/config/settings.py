@@ -96,13 +96,14 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
-# Production: migrations (and `glabella audit_role`) connect as the tables' owner through
-# MIGRATION_DATABASE_URL (`glabella migrate --database owner`); the application connects
-# through DATABASE_URL as a role that may only add to the audit trail (README "Security
-# hardening").
-if env_str("MIGRATION_DATABASE_URL"):
-    DATABASES["owner"] = dj_database_url.parse(env_str("MIGRATION_DATABASE_URL"))
-    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
+# Production: `glabella migrate` and `glabella audit_role` connect as the tables' owner
+# through MIGRATION_DATABASE_URL; the application connects through DATABASE_URL as a role
+# that may only add to the audit trail (README "Security hardening").
+MIGRATION_DATABASE = (
+    dj_database_url.parse(env_str("MIGRATION_DATABASE_URL"))
+    if env_str("MIGRATION_DATABASE_URL")
+    else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-us"

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from glabella.assistant import engine_cache
 from glabella.assistant.services import load_starter_kb
+from glabella.audit.protection import refuse_in_production
 from glabella.core.demo import DEMO_CLINICS, DEMO_PASSWORD, DemoSizes, ensure_clinics, seed_demo
 from glabella.core.demo.answers import approve_starter_answers
 
@@ -28,8 +29,12 @@ class Command(BaseCommand):
             help="patients of the second clinic",
         )
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        refuse_in_production("load the demo")
+        self._load(options)
+
+    @transaction.atomic
+    def _load(self, options: dict[str, Any]) -> None:
         clinics = ensure_clinics()
         self.stdout.write("Staff logins (synthetic demo accounts):")
         for spec, (clinic, _) in zip(DEMO_CLINICS, clinics, strict=True):
