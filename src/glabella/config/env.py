@@ -1,5 +1,6 @@
 """Typed readers for settings taken from the environment; bad values fail loudly."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -41,6 +42,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of addresses or networks ("10.0.0.1, 172.16.0.0/12")."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an address or network") from exc
+    return networks
 
 
 def local_secret_key(var_dir: Path) -> str:

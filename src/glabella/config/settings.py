@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int, env_list, env_str, local_secret_key
+from .env import env_bool, env_int, env_list, env_networks, env_str, local_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GLABELLA_VAR_DIR", "var")).resolve()
@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "glabella.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "glabella.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -124,6 +125,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+
+# Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed (core/middleware.py TrustedProxyMiddleware); from anyone else both are dropped.
+GLABELLA_TRUSTED_PROXIES = env_networks("GLABELLA_TRUSTED_PROXIES")
+if GLABELLA_TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -146,9 +152,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed sign-ins (per username and per address) before sign-in is refused for a while.
+# Sign-in throttling (accounts/throttle.py): failures allowed before a wait, per username on
+# one address or one known device, per address (a clinic's staff may share one) and per
+# username from anywhere; then waits that double from the first delay up to the longest.
 SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
-SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+SIGN_IN_ADDRESS_LIMIT = env_int("SIGN_IN_ADDRESS_LIMIT", 50)
+SIGN_IN_USERNAME_LIMIT = env_int("SIGN_IN_USERNAME_LIMIT", 100)
+SIGN_IN_FIRST_DELAY_SECONDS = env_int("SIGN_IN_FIRST_DELAY_SECONDS", 30)
+SIGN_IN_MAX_DELAY_SECONDS = env_int("SIGN_IN_MAX_DELAY_SECONDS", 15 * 60)
+SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("SIGN_IN_FAILURE_WINDOW_SECONDS", 24 * 60 * 60)
 
 # Staff pages (under /staff/) need a verified authenticator-app code once per session; see
 # glabella/accounts/two_factor.py. On in production; off by default in development (demo).

@@ -11,7 +11,7 @@ PASSWORD_HASHERS = [
 ]  # fast; argon2 has its own test
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ASSISTANT_QUESTIONS_PER_MINUTE = 0  # the rate-limit test turns it on for itself
-SIGN_IN_FAILURE_LIMIT = 1000  # the throttling test sets its own limit
+SIGN_IN_FAILURE_LIMIT = SIGN_IN_ADDRESS_LIMIT = SIGN_IN_USERNAME_LIMIT = 1000  # tests set their own
 GLABELLA_REQUIRE_TWO_FACTOR = False  # the two-factor tests turn it on
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SMS_BACKEND = "console"

@@ -1,18 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from glabella.accounts.forms import ThrottledAuthenticationForm
+from glabella.accounts.views import SignInView
 from glabella.core import views
 
 from .api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("glabella.accounts.urls")),
     path("api/v1/", api.urls),

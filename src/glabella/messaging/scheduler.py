@@ -137,7 +137,7 @@ def confirmations(
         status=AppointmentStatus.BOOKED,
         starts_at__gt=now,
         created_at__gte=window.start,
-        created_at__lte=now,
+        created_at__lte=window.end,
     ).values_list("pk", "patient_id", "starts_at", "created_at")
     for pk, patient_id, starts_at, created_at in visits.iterator(chunk_size=BATCH):
         yield Due(
@@ -169,7 +169,7 @@ def aftercare(clinic: Clinic, s: MessagingSettings, window: Window, now: datetim
         clinic=clinic,
         status=TreatmentStatus.SIGNED,
         signed_at__gte=window.start,
-        signed_at__lte=now,
+        signed_at__lte=window.end,
         touch_up_of__isnull=True,
     ).values_list("pk", "patient_id", "signed_at")
     for pk, patient_id, signed_at in signed.iterator(chunk_size=BATCH):

@@ -1,0 +1,178 @@
+"""Replies: STOP first, then the assistant with its urgent triage first, so "I can't swallow"
+becomes an urgent handoff on Today linked to the patient and their last treatment."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from glabella.assistant.models import Handoff, HandoffKind
+from glabella.audit.models import AuditEvent
+
+from .. import sending, services
+from ..models import InboundMessage, MessageKind, MessagingSettings, OutboxStatus
+from ..providers import twilio_signature
+from .conftest import book, signed_botox, soon
+
+pytestmark = pytest.mark.django_db
+TOKEN = "clinic-auth-token"
+ALICE = "+15550101234"
+
+
+@pytest.fixture
+def twilio_clinic(clinic):  # type: ignore[no-untyped-def]
+    MessagingSettings.objects.update_or_create(
+        clinic=clinic,
+        defaults={
+            "twilio_account_sid": "AC" + "2" * 32,
+            "twilio_auth_token": TOKEN,
+            "twilio_from_number": "+14155550100",
+            "quiet_start": "00:00",
+            "quiet_end": "00:00",
+        },
+    )
+    return clinic
+
+
+def text_in(clinic, body: str, *, sender: str = ALICE, sid: str = "SM1", token: str = TOKEN):  # type: ignore[no-untyped-def]
+    path = f"/messages/sms/{clinic.slug}/inbound/"
+    form = {"From": sender, "To": "+14155550100", "Body": body, "MessageSid": sid}
+    signature = twilio_signature(f"http://testserver{path}", form, token)
+    return Client().post(
+        path,
+        urlencode(form),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_TWILIO_SIGNATURE=signature,
+    )
+
+
+def test_a_forged_webhook_is_refused_and_changes_nothing(twilio_clinic, alice):
+    response = text_in(twilio_clinic, "STOP", token="not-the-clinic-s-token")
+    assert response.status_code == 403
+    assert not InboundMessage.objects.exists()
+    assert not hasattr(alice, "messaging_preference") or alice.messaging_preference is None
+
+
+def test_a_webhook_without_a_body_is_a_clear_400(twilio_clinic):
+    assert text_in(twilio_clinic, "").status_code == 400
+
+
+def test_stop_ends_the_patient_s_messages(twilio_clinic, alice, provider):
+    visit = book(alice, soon(60 * 24))
+    row = services.enqueue_message(
+        clinic=alice.clinic,
+        patient=alice,
+        kind=MessageKind.REMINDER,
+        due_at=soon(),
+        subject_key=f"appointment:{visit.pk}",
+    )
+    response = text_in(twilio_clinic, "Stop")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/xml"
+    alice.refresh_from_db()
+    assert alice.messaging_preference.opted_out_at is not None
+    assert alice.messaging_preference.opted_out_source == "sms_reply"
+    assert InboundMessage.objects.get().outcome == "opted_out"
+    assert sending.deliver(row.pk).startswith("skipped")
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SKIPPED and provider.sent == []
+    assert AuditEvent.objects.filter(
+        patient_id=alice.public_id, detail__source="sms_reply"
+    ).exists()
+
+
+@pytest.mark.parametrize("word", ["STOP", "unsubscribe", "Baja", "stop."])
+def test_stop_words_are_recognised(twilio_clinic, alice, word):
+    text_in(twilio_clinic, word)
+    alice.refresh_from_db()
+    assert alice.messaging_preference.opted_out_at is not None
+
+
+def test_start_after_stop_resumes_messages(twilio_clinic, alice):
+    text_in(twilio_clinic, "STOP", sid="SM1")
+    text_in(twilio_clinic, "START", sid="SM2")
+    alice.refresh_from_db()
+    assert alice.messaging_preference.opted_out_at is None
+
+
+def test_a_sentence_with_stop_in_it_is_not_an_opt_out(twilio_clinic, alice):
+    text_in(twilio_clinic, "please stop the reminders about parking, where do I park?")
+    alice.refresh_from_db()
+    assert not hasattr(alice, "messaging_preference")
+
+
+def test_can_t_swallow_in_a_reply_is_an_urgent_handoff_linked_to_patient_and_treatment(
+    twilio_clinic, alice, injector, director
+):
+    treatment = signed_botox(alice, by=injector)
+    response = text_in(twilio_clinic, "I can't swallow properly since my botox yesterday")
+    assert response.status_code == 200
+    handoff = Handoff.objects.get()
+    assert handoff.kind == HandoffKind.URGENT
+    assert handoff.patient == alice and handoff.contact_phone == ALICE
+    assert handoff.ask_log.channel == "sms"
+    inbound = InboundMessage.objects.get()
+    assert (inbound.outcome, inbound.patient, inbound.treatment, inbound.handoff) == (
+        "urgent",
+        alice,
+        treatment,
+        handoff,
+    )
+    assert "<Message>" in response.content.decode()  # the urgent-care answer goes back
+    client = Client()
+    client.force_login(director)
+    today = client.get("/staff/").content.decode()
+    assert "I can&#x27;t swallow properly" in today and "Urgent" in today
+
+
+def test_the_provider_retrying_its_webhook_is_handled_once(twilio_clinic, alice):
+    text_in(twilio_clinic, "where do you park?", sid="SM77")
+    text_in(twilio_clinic, "where do you park?", sid="SM77")
+    assert InboundMessage.objects.count() == 1
+
+
+def test_an_unknown_number_reaches_the_assistant_without_a_patient(twilio_clinic, alice):
+    text_in(twilio_clinic, "I can't swallow since my botox", sender="+15550109999")
+    inbound = InboundMessage.objects.get()
+    assert inbound.patient is None and inbound.outcome == "urgent"
+    assert Handoff.objects.get().patient is None
+
+
+def test_inbound_email_needs_the_shared_secret(clinic, alice):
+    url = f"/messages/email/{clinic.slug}/inbound/"
+    data = {"from": "alice@example.test", "subject": "Re: reminder", "text": "STOP"}
+    assert Client().post(url, data).status_code == 403
+    assert Client().post(url, data, HTTP_X_GLABELLA_SECRET="wrong").status_code == 403
+    response = Client().post(url, data, HTTP_X_GLABELLA_SECRET="test-inbound-secret")
+    assert response.status_code == 200 and response.json()["outcome"] == "opted_out"
+    alice.refresh_from_db()
+    assert alice.messaging_preference.opted_out_source == "email_reply"
+
+
+def test_an_urgent_email_reply_is_handed_to_staff(clinic, alice):
+    response = Client().post(
+        f"/messages/email/{clinic.slug}/inbound/",
+        {
+            "from": "ALICE@example.test",
+            "subject": "Re: aftercare",
+            "text": "My eyelid is drooping and I can't swallow",
+        },
+        HTTP_X_GLABELLA_SECRET="test-inbound-secret",
+    )
+    assert response.json()["outcome"] == "urgent"
+    assert Handoff.objects.get().patient == alice
+
+
+def test_the_unsubscribe_link_asks_then_opts_out(alice):
+    from ..variables import unsubscribe_token
+
+    url = f"/messages/unsubscribe/{unsubscribe_token(alice)}/"
+    page = Client().get(url)
+    assert page.status_code == 200 and "Stop my messages" in page.content.decode()
+    assert not hasattr(alice, "messaging_preference")  # a GET (a link preview) changes nothing
+    assert Client().post(url).status_code == 200
+    alice.refresh_from_db()
+    assert alice.messaging_preference.opted_out_source == "unsubscribe_link"
+    assert Client().get("/messages/unsubscribe/forged/").status_code == 404
