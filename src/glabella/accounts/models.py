@@ -1,9 +1,11 @@
 import json
 from decimal import Decimal
 from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from glabella.clinical import ClinicalCore
@@ -58,6 +60,31 @@ UNSET_TEXT: dict[str, dict[str, str]] = {
 }
 
 
+def default_time_zone() -> str:
+    """A new clinic's time zone: the site's (settings.TIME_ZONE)."""
+    return str(settings.TIME_ZONE)
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in _zone_names():
+        raise ValidationError(
+            "“%(name)s” is not a time zone name; use one such as Europe/London or "
+            "America/New_York.",
+            params={"name": name},
+        )
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+# The calendar's lengths (clinic practice, not clinical data): the FAQ's "under 30 minutes"
+# treatment, and short reviews and touch-ups.
+REVIEW_MINUTES = {"default": 15, "validators": [MinValueValidator(5), MaxValueValidator(240)]}
+BUFFER_MINUTES = {"default": 0, "validators": [MaxValueValidator(120)]}
+
+
 class Clinic(BaseModel):
     """A clinic; a chain has several. Every clinic-owned row points here."""
 
@@ -92,6 +119,23 @@ class Clinic(BaseModel):
     consultation_minutes = models.PositiveIntegerField(
         **MINUTES, help_text="How long a first consultation usually takes, in minutes."
     )
+    review_minutes = models.PositiveIntegerField(
+        **REVIEW_MINUTES, help_text="How long a two-week review usually takes, in minutes."
+    )
+    touch_up_minutes = models.PositiveIntegerField(
+        **REVIEW_MINUTES, help_text="How long a touch-up usually takes, in minutes."
+    )
+    buffer_minutes = models.PositiveIntegerField(
+        **BUFFER_MINUTES,
+        help_text="Minutes kept free before and after each appointment (cleaning, notes).",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="The clinic's IANA time zone, e.g. Europe/London: its hours and "
+        "appointments are read in it.",
+    )
     injectors_en = models.CharField(
         **POLICY_TEXT,
         help_text="Who gives the injections, in a sentence or two (English). "
@@ -122,6 +166,12 @@ class Clinic(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The clinic's time zone (the site's when the stored name is not a zone)."""
+        name = self.time_zone if self.time_zone in _zone_names() else default_time_zone()
+        return ZoneInfo(name)
 
     def clinical_core(self) -> ClinicalCore:
         """The clinical core with this clinic's settings (checked: bad settings raise)."""

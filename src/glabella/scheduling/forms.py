@@ -10,7 +10,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import AppointmentKind, AppointmentStatus
+from glabella.accounts.models import Clinic
+
+from .models import AppointmentKind, AppointmentStatus, kind_minutes
 from .services import NOTE_LENGTH, duration_bounds
 from .slots import next_weekday
 
@@ -74,24 +76,23 @@ class BookingForm(forms.Form):
     time = forms.TimeField(
         label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    duration_minutes = forms.IntegerField(
-        label="Length (minutes)",
-        required=False,
-        help_text="Leave empty for the usual length of the kind: "
-        + ", ".join(f"{kind.label.lower()} {kind.default_minutes}" for kind in AppointmentKind)
-        + " minutes.",
-    )
+    duration_minutes = forms.IntegerField(label="Length (minutes)", required=False)
     note = forms.CharField(
         label="Note for the day sheet", required=False, max_length=NOTE_LENGTH, strip=True
     )
 
-    def __init__(self, *args: Any, injectors: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, injectors: list[Any], clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.clinic = clinic
         self.injectors = {user.get_username(): user for user in injectors}
         self.fields["injector"].choices = [
             ("", "Choose an injector"),
             *((name, display_name(user)) for name, user in self.injectors.items()),
         ]
+        usual = ", ".join(f"{k.label.lower()} {kind_minutes(clinic, k)}" for k in AppointmentKind)
+        self.fields[
+            "duration_minutes"
+        ].help_text = f"Leave empty for the usual length of the kind: {usual} minutes."
         low, high = duration_bounds()
         self.fields["duration_minutes"].widget.attrs.update(min=low, max=high, step=5)
 
@@ -101,7 +102,7 @@ class BookingForm(forms.Form):
         return {
             "kind": data["kind"],
             "injector": self.injectors.get(data["injector"]),
-            "starts_at": timezone.make_aware(datetime.datetime.combine(data["date"], data["time"])),
+            "starts_at": aware(data["date"], data["time"], self.clinic),
             "duration_minutes": data["duration_minutes"],
             "note": data["note"],
         }
@@ -113,15 +114,53 @@ class BookingForm(forms.Form):
             self.add_error(shown if shown in self.fields else None, messages)
 
 
-def booking_initial(kind: str, today: datetime.date) -> dict[str, Any]:
-    """The empty form: the asked-for kind (else a treatment), the next weekday at 09:00."""
-    chosen = AppointmentKind(kind) if kind in AppointmentKind.values else AppointmentKind.TREATMENT
+def aware(day: datetime.date, at: datetime.time, clinic: Clinic) -> datetime.datetime:
+    """``day`` at ``at`` on the clinic's clocks (a time skipped by a clock change reads as
+    the time after the change; a repeated one as its first occurrence)."""
+    wall = datetime.datetime.combine(day, at, tzinfo=clinic.zone)
+    return wall.astimezone(datetime.UTC).astimezone(clinic.zone)
+
+
+class PrefillForm(forms.Form):
+    """What a tapped free slot or the slot finder puts in the empty booking form (GET)."""
+
+    kind = forms.ChoiceField(choices=AppointmentKind.choices, required=False)
+    injector = forms.CharField(max_length=150, required=False)
+    date = forms.DateField(required=False)
+    time = forms.TimeField(required=False)
+
+
+def booking_initial(query: Any, clinic: Clinic, today: datetime.date) -> dict[str, Any]:
+    """The empty form: what the query asks for (kind, injector, date, time) where valid, else
+    a treatment on the next weekday at 09:00."""
+    asked = PrefillForm(query)
+    asked.is_valid()
+    data = {k: v for k, v in asked.cleaned_data.items() if v}
+    chosen = AppointmentKind(data.get("kind") or AppointmentKind.TREATMENT)
     return {
         "kind": chosen,
-        "date": first_weekday_after(today),
-        "time": datetime.time(9, 0),
-        "duration_minutes": chosen.default_minutes,
+        "injector": data.get("injector", ""),
+        "date": data.get("date") or first_weekday_after(today),
+        "time": data.get("time") or datetime.time(9, 0),
+        "duration_minutes": kind_minutes(clinic, chosen),
     }
+
+
+class SlotFinderForm(forms.Form):
+    """The booking form's slot finder (HTMX GET): free times from a day, for an injector or
+    all of them, for the kind's usual length unless a length is given."""
+
+    kind = forms.ChoiceField(choices=AppointmentKind.choices)
+    injector = forms.CharField(max_length=150, required=False)
+    date = forms.DateField()
+    duration_minutes = forms.IntegerField(required=False)
+
+    def clean_duration_minutes(self) -> int | None:
+        minutes = self.cleaned_data.get("duration_minutes")
+        low, high = duration_bounds()
+        if minutes is not None and not low <= minutes <= high:
+            raise ValidationError(f"An appointment lasts from {low} to {high} minutes.")
+        return minutes
 
 
 def first_weekday_after(today: datetime.date) -> datetime.date:

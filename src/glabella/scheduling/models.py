@@ -1,14 +1,21 @@
-"""Appointments, as far as the treatment flow needs them: the two-week review that signing a
-treatment proposes, and the visits the chart timeline shows. Online booking (slots, double
-booking constraint, reminders) builds on this model in a later issue."""
+"""Appointments and the calendar they are placed in: the clinic's opening hours and
+closures, each injector's working hours and time off (the clinic's time zone, buffer and
+lengths per kind are fields of ``accounts.Clinic``).
+
+An appointment stores its end (``ends_at``, kept in step with ``starts_at`` and
+``duration_minutes`` by ``save``) so that, on PostgreSQL, an exclusion constraint over the
+injector's time range makes a double booking impossible whatever code path writes it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Func, Q
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
@@ -28,6 +35,7 @@ class AppointmentKind(models.TextChoices):
 
 
 # Clinic practice, not clinical data: the FAQ's "under 30 minutes" treatment and a short review.
+# A clinic's own lengths are its fields (``kind_minutes``); these are their defaults.
 DEFAULT_MINUTES = {
     AppointmentKind.CONSULTATION: 30,
     AppointmentKind.TREATMENT: 30,
@@ -46,7 +54,23 @@ class AppointmentStatus(models.TextChoices):
 
 
 LIVE_STATUSES = (AppointmentStatus.PROPOSED, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
+# Agreed with the patient: what the database's constraint keeps apart. A proposal holds its
+# time for the slot finder like any live appointment, but is only a suggestion: one that
+# found no free slot keeps its preferred time, and confirming it runs the overlap check.
+AGREED_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
 SHORTEST_MINUTES, LONGEST_MINUTES = 5, 240
+# The clinic field holding each kind's usual length.
+KIND_MINUTES_FIELD = {
+    AppointmentKind.CONSULTATION: "consultation_minutes",
+    AppointmentKind.TREATMENT: "treatment_minutes",
+    AppointmentKind.REVIEW: "review_minutes",
+    AppointmentKind.TOUCH_UP: "touch_up_minutes",
+}
+
+
+def kind_minutes(clinic: Clinic, kind: str) -> int:
+    """How long ``kind`` usually lasts at ``clinic`` (its calendar settings)."""
+    return int(getattr(clinic, KIND_MINUTES_FIELD[AppointmentKind(kind)]))
 
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
@@ -59,25 +83,34 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def upcoming(self, now: datetime) -> AppointmentQuerySet:
         return self.live().filter(starts_at__gte=now).order_by("starts_at")
 
-    def on_day(self, day: date) -> AppointmentQuerySet:
-        """Starting on ``day`` in the clinic's time zone (the site's current one)."""
-        return self.filter(starts_at__gte=_start_of(day), starts_at__lt=_start_of(day, 1))
+    def on_day(self, day: date, zone: tzinfo | None = None) -> AppointmentQuerySet:
+        """Starting on ``day`` in ``zone`` (the clinic's; the current one when not given)."""
+        return self.filter(
+            starts_at__gte=_start_of(day, zone=zone), starts_at__lt=_start_of(day, 1, zone=zone)
+        )
 
-    def starting_near(self, start: datetime, end: datetime) -> AppointmentQuerySet:
-        """Every appointment that may overlap ``start``..``end``, whatever the calendar day:
-        starting before ``end`` and less than the longest appointment before ``start``.
-        Compare each one's ``ends_at`` with ``start`` to keep those that do."""
-        earliest = start - timedelta(minutes=LONGEST_MINUTES)
-        return self.filter(starts_at__lt=end, starts_at__gt=earliest)
+    def between(self, start: datetime, end: datetime) -> AppointmentQuerySet:
+        """Overlapping ``start``..``end`` (as time ranges)."""
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
 
     def to_confirm(self, today: date) -> AppointmentQuerySet:
         """Proposed by the system for ``today`` or later, still to agree with the patient."""
         return self.filter(status=AppointmentStatus.PROPOSED, starts_at__gte=_start_of(today))
 
 
-def _start_of(day: date, plus_days: int = 0) -> datetime:
-    zone = timezone.get_current_timezone()
+def _start_of(day: date, plus_days: int = 0, *, zone: tzinfo | None = None) -> datetime:
+    zone = zone or timezone.get_current_timezone()
     return datetime.combine(day + timedelta(days=plus_days), time.min, tzinfo=zone)
+
+
+class TsTzRange(Func):
+    """PostgreSQL's ``tstzrange(start, end)``, half open: ``[start, end)``."""
+
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+NO_DOUBLE_BOOKING = "appointment_injector_no_overlap"
 
 
 class Appointment(BaseModel):
@@ -92,6 +125,8 @@ class Appointment(BaseModel):
     )
     kind = models.CharField(max_length=20, choices=AppointmentKind.choices)
     starts_at = models.DateTimeField()
+    # starts_at + duration_minutes, set by save(): the exclusion constraint's range end.
+    ends_at = models.DateTimeField(editable=False)
     duration_minutes = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(SHORTEST_MINUTES), MaxValueValidator(LONGEST_MINUTES)]
     )
@@ -112,11 +147,132 @@ class Appointment(BaseModel):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["clinic", "starts_at"], name="appointment_clinic_start")]
+        indexes = [
+            models.Index(fields=["clinic", "starts_at"], name="appointment_clinic_start"),
+            models.Index(fields=["injector", "starts_at"], name="appointment_injector_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_ends_after_start"
+            ),
+            # PostgreSQL only (migration 0005 skips it elsewhere): one injector, one agreed
+            # appointment at a time. Needs btree_gist for the equality on the injector.
+            ExclusionConstraint(
+                name=NO_DOUBLE_BOOKING,
+                expressions=[
+                    ("injector", RangeOperators.EQUAL),
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=AGREED_STATUSES),
+                violation_error_message="The injector already has an appointment then.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.patient} at {self.starts_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.ends_at = self.starts_at + timedelta(minutes=self.duration_minutes)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"starts_at", "duration_minutes"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "ends_at"}
+        super().save(*args, **kwargs)
+
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday")]
+WEEKDAYS += [(5, "Saturday"), (6, "Sunday")]
+
+
+# Closing at 00:00 is closing at midnight (the end of the day).
+OPENS_BEFORE_CLOSING = Q(closes__gt=models.F("opens")) | Q(closes=time(0, 0))
+
+
+class Hours(models.Model):
+    """Open from ``opens`` to ``closes`` (local wall time; 00:00 closes at midnight) on
+    ``weekday`` (0 is Monday); a weekday without a row is closed."""
+
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["weekday"]
+
+
+class OpeningHours(Hours):
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="opening_hours_set")
+
+    class Meta(Hours.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "weekday"], name="opening_hours_once_a_day"),
+            models.CheckConstraint(condition=OPENS_BEFORE_CLOSING, name="opening_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinic}: {self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class InjectorHours(Hours):
+    """An injector's working hours at a clinic; an injector with none works whenever the
+    clinic is open."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="injector_hours")
+    injector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours"
+    )
+
+    class Meta(Hours.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "injector", "weekday"], name="injector_hours_once_a_day"
+            ),
+            models.CheckConstraint(condition=OPENS_BEFORE_CLOSING, name="injector_hours_order"),
+        ]
+
+    def __str__(self) -> str:
+        day = self.get_weekday_display()
+        return f"{self.injector} at {self.clinic}: {day} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class Closure(BaseModel):
+    """The clinic is closed from ``starts_on`` to ``ends_on``, both included."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="closures")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinic} closed {self.starts_on}–{self.ends_on}: {self.reason}"
+
+
+class TimeOff(BaseModel):
+    """An injector away from ``starts_at`` to ``ends_at`` (leave, training, a meeting)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="time_off")
+    injector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_off"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="time_off_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.injector} away {self.starts_at:%Y-%m-%d %H:%M}: {self.reason}"

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
@@ -18,8 +18,15 @@ from glabella.audit.services import record, record_for_patient
 from glabella.patients.models import Patient
 
 from .access import injectors_of
-from .models import Appointment, AppointmentKind, AppointmentStatus
-from .slots import FIRST_START, LAST_START, nearest_free_start, proposed_start
+from .calendar import calendar_refusal, free_slots_for
+from .models import (
+    NO_DOUBLE_BOOKING,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    kind_minutes,
+)
+from .slots import nearest_free_start
 
 
 def propose_appointment(
@@ -33,16 +40,16 @@ def propose_appointment(
 ) -> Appointment:
     """An appointment the system suggests; the front desk confirms it with the patient.
 
-    ``starts_at`` is the preferred start: the proposal takes the free quarter hour nearest
-    it for the injector (under the same locks as booking) within the working day, else on
-    the next working days (see ``_free_start``)."""
+    ``starts_at`` is the preferred start: the proposal takes the injector's free slot nearest
+    it by the clinic's calendar (hours, closures, time off, buffer), under the same locks as
+    booking, on that day or the following ones (see ``_free_start``)."""
     appointment = Appointment(
         clinic=patient.clinic,
         patient=patient,
         injector=injector,
         kind=kind,
         starts_at=starts_at,
-        duration_minutes=AppointmentKind(kind).default_minutes,
+        duration_minutes=kind_minutes(patient.clinic, kind),
         status=AppointmentStatus.PROPOSED,
         follows=follows,
         created_by=by,
@@ -55,28 +62,35 @@ def propose_appointment(
     return appointment
 
 
-SEARCH_WORKING_DAYS = 5  # a proposal looks this far for a free start before keeping its own
+SEARCH_DAYS = 14  # a proposal looks this far for a free slot before keeping its own start
 
 
 def _free_start(appointment: Appointment) -> datetime:
-    """The free start nearest the preferred one on its day in the clinic's time zone, else
-    on the following working days; the preferred start itself when a week of working days
-    has none (confirming it is then refused). Takes the locks (inside the transaction)."""
-    injector = appointment.injector
-    _lock_injector(injector)
-    zone = timezone.get_current_timezone()
-    minutes = appointment.duration_minutes
-    preferred = timezone.localtime(appointment.starts_at, zone)
-    for _ in range(SEARCH_WORKING_DAYS):
-        day = preferred.date()
-        opens = datetime.combine(day, FIRST_START, tzinfo=zone)
-        closes = datetime.combine(day, LAST_START, tzinfo=zone) + timedelta(minutes=minutes)
-        busy = [(a.starts_at, a.ends_at) for a in _live_overlapping(injector, opens, closes)]
-        start = nearest_free_start(preferred, minutes, busy)
+    """The injector's free slot nearest the preferred start on its day (in the clinic's time
+    zone), else nearest the same hour on the first of the next ``SEARCH_DAYS`` days that
+    has one; the preferred start itself when there is none (confirming it is then
+    refused). Takes the locks (inside the transaction). A preferred start already past (a
+    record entered late, the demo's history) is placed on its own day by the same rules:
+    the past does not push it on."""
+    _lock_injector(appointment.injector)
+    preferred, zone = appointment.starts_at, appointment.clinic.zone
+    first_day = timezone.localtime(preferred, zone).date()
+    found = free_slots_for(
+        appointment.clinic,
+        appointment.injector,
+        first_day=first_day,
+        last_day=first_day + timedelta(days=SEARCH_DAYS),
+        minutes=appointment.duration_minutes,
+        now=min(timezone.now(), preferred),
+    )
+    start = None
+    for offset in range(SEARCH_DAYS + 1):  # the first day with a slot, near the same hour
+        day = first_day + timedelta(days=offset)
+        wanted = datetime.combine(day, timezone.localtime(preferred, zone).time(), tzinfo=zone)
+        start = nearest_free_start(wanted, [s for s in found if s.date() == day])
         if start is not None:
-            return start
-        preferred = proposed_start(day + timedelta(days=1), preferred.time(), zone)
-    return appointment.starts_at
+            break
+    return start or preferred
 
 
 NOTE_LENGTH = Appointment._meta.get_field("note").max_length or 300
@@ -90,10 +104,14 @@ def book_appointment(patient: Patient, data: dict[str, Any], *, by: Any) -> Appo
     The overlap check runs under row locks (``select_for_update``): the injector's user row,
     which also covers a time with nothing booked yet, then their live appointments that may
     overlap, compared as time ranges whatever day they start on (a visit running past
-    midnight blocks the next morning). On PostgreSQL a second booking for the same injector
-    waits for the first and then sees it; SQLite (the demo) has no row locks. The database
-    constraint against double booking arrives with online booking; until then this check is
-    the only guard.
+    midnight blocks the next morning), widened by the clinic's buffer. On PostgreSQL a
+    second booking for the same injector waits for the first and then sees it, and the
+    exclusion constraint refuses any overlap that got past (reported the same way); SQLite
+    (the demo) has no row locks and no constraint, only this check.
+
+    The clinic's calendar is enforced: a closed date, a time outside the opening hours or
+    the injector's working hours, or their time off is refused with the reason. There is
+    no override: a manager changes the hours (or the injector's) first.
     """
     kind = _kind(data.get("kind"))
     appointment = Appointment(
@@ -102,7 +120,7 @@ def book_appointment(patient: Patient, data: dict[str, Any], *, by: Any) -> Appo
         injector=data.get("injector"),
         kind=kind or "",
         starts_at=data.get("starts_at"),
-        duration_minutes=_duration(data.get("duration_minutes"), kind),
+        duration_minutes=_duration(data.get("duration_minutes"), kind, patient.clinic),
         status=AppointmentStatus.BOOKED,
         follows=data.get("follows"),
         note=(data.get("note") or "").strip(),
@@ -112,10 +130,10 @@ def book_appointment(patient: Patient, data: dict[str, Any], *, by: Any) -> Appo
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        overlap = _overlap(appointment)
-        if overlap:
-            raise ValidationError({"starts_at": overlap})
-        appointment.save()
+        refused = _calendar_refusal(appointment) or _overlap(appointment)
+        if refused:
+            raise ValidationError({"starts_at": refused})
+        _save_or_refuse(appointment)
         record_for_patient(
             Action.CREATE,
             appointment,
@@ -129,13 +147,41 @@ def book_appointment(patient: Patient, data: dict[str, Any], *, by: Any) -> Appo
     return appointment
 
 
+def _save_or_refuse(appointment: Appointment, **save: Any) -> None:
+    """Save; the exclusion constraint's refusal (PostgreSQL) as the overlap's clear error."""
+    try:
+        with transaction.atomic():  # a savepoint: the outer transaction stays usable
+            appointment.save(**save)
+    except IntegrityError as error:
+        if NO_DOUBLE_BOOKING not in str(error):
+            raise
+        name = display_name(appointment.injector)
+        raise ValidationError(
+            {"starts_at": f"{name} already has an appointment at that time."}
+        ) from error
+
+
+def _calendar_refusal(appointment: Appointment) -> str:
+    refusal = calendar_refusal(
+        appointment.clinic,
+        appointment.injector,
+        appointment.starts_at,
+        appointment.duration_minutes,
+    )
+    return refusal.replace("the injector", display_name(appointment.injector), 1)
+
+
+def display_name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def _kind(value: Any) -> AppointmentKind | None:
     return AppointmentKind(value) if value in AppointmentKind.values else None
 
 
-def _duration(value: Any, kind: AppointmentKind | None) -> Any:
+def _duration(value: Any, kind: AppointmentKind | None, clinic: Clinic) -> Any:
     if value in (None, ""):
-        return kind.default_minutes if kind else None
+        return kind_minutes(clinic, kind) if kind else None
     return value
 
 
@@ -189,13 +235,23 @@ def _overlap(appointment: Appointment) -> str:
     live appointments that may overlap, whatever day they start on."""
     injector = appointment.injector
     _lock_injector(injector)
-    start, end = appointment.starts_at, appointment.ends_at
-    clash = next(iter(_live_overlapping(injector, start, end, besides=appointment)), None)
+    pad = timedelta(minutes=appointment.clinic.buffer_minutes)
+    start = appointment.starts_at
+    end = start + timedelta(minutes=appointment.duration_minutes)
+    clash = next(
+        iter(_live_overlapping(injector, start - pad, end + pad, besides=appointment)), None
+    )
     if clash is None:
         return ""
-    busy_from, busy_to = timezone.localtime(clash.starts_at), timezone.localtime(clash.ends_at)
-    name = injector.get_full_name() or injector.get_username()
-    return f"{name} already has an appointment from {busy_from:%H:%M} to {busy_to:%H:%M}."
+    zone = appointment.clinic.zone
+    busy_from = timezone.localtime(clash.starts_at, zone)
+    busy_to = timezone.localtime(clash.ends_at, zone)
+    said = f"{display_name(injector)} already has an appointment from {busy_from:%H:%M} to "
+    said += f"{busy_to:%H:%M}"
+    if clash.starts_at < end and start < clash.ends_at:  # an overlap, not only the buffer
+        return f"{said}."
+    minutes = appointment.clinic.buffer_minutes
+    return f"{said}, and the clinic keeps {minutes} minutes between appointments."
 
 
 def _lock_injector(injector: Any) -> None:
@@ -209,10 +265,10 @@ def _live_overlapping(
     """The injector's live appointments whose time range overlaps ``start``..``end`` (other
     than ``besides``), locked, in time order."""
     rows = Appointment.objects.select_for_update().filter(injector=injector).live()
-    rows = rows.starting_near(start, end).order_by("starts_at", "id")
+    rows = rows.between(start, end).order_by("starts_at", "id")
     if besides is not None and besides.pk is not None:
         rows = rows.exclude(pk=besides.pk)
-    return [a for a in rows if a.starts_at < end and start < a.ends_at]
+    return list(rows)
 
 
 TRANSITIONS = {
@@ -226,29 +282,55 @@ TRANSITIONS = {
 }
 
 
-def set_status(appointment: Appointment, status: str, *, by: Any) -> Appointment:
-    """Move an appointment on (confirm, arrive, complete, cancel, no-show). Confirming a
-    proposal makes the booking's overlap check, under the same locks in the same order (the
-    injector's user row first: an appointment never changes injector)."""
+def set_status(
+    appointment: Appointment, status: str, *, by: Any, now: datetime | None = None
+) -> Appointment:
+    """Move an appointment on (confirm, arrive, complete, cancel, no-show) when its status
+    and time allow (``allowed_statuses``). Confirming a proposal makes the booking's checks
+    (the calendar, then overlaps under the same locks in the same order: the injector's
+    user row first; an appointment never changes injector)."""
+    now = now or timezone.now()
     confirming = status == AppointmentStatus.BOOKED and appointment.injector_id is not None
     with transaction.atomic():
         if confirming:
             _lock_injector(appointment.injector)
         locked = (
             Appointment.objects.select_for_update()
-            .select_related("patient__clinic")
+            .select_related("patient__clinic", "clinic")
             .get(pk=appointment.pk)
         )
         allowed = TRANSITIONS.get(AppointmentStatus(locked.status), set())
         if status not in allowed:
             raise ValidationError({"status": _refusal(locked, status, allowed)})
-        overlap = _overlap(locked) if confirming else ""
-        if overlap:
-            raise ValidationError({"starts_at": overlap})
+        too_soon = _too_soon(locked, AppointmentStatus(status), now)
+        if too_soon:
+            raise ValidationError({"status": too_soon})
+        refused = (_calendar_refusal(locked) or _overlap(locked)) if confirming else ""
+        if refused:
+            raise ValidationError({"starts_at": refused})
         locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
+        _save_or_refuse(locked, update_fields=["status", "updated_at"])
         record_for_patient(Action.CHANGE, locked, locked.patient, by=by, status=status)
     return locked
+
+
+def allowed_statuses(appointment: Appointment, now: datetime) -> set[AppointmentStatus]:
+    """The statuses the appointment can move to now: those its status leads to
+    (``TRANSITIONS``) that its time allows (no arrival before its day, no no-show before
+    it starts; see ``_too_soon``)."""
+    following = TRANSITIONS.get(AppointmentStatus(appointment.status), set())
+    return {status for status in following if not _too_soon(appointment, status, now)}
+
+
+def _too_soon(appointment: Appointment, status: AppointmentStatus, now: datetime) -> str:
+    zone = appointment.clinic.zone
+    day = timezone.localtime(appointment.starts_at, zone).date()
+    today = timezone.localtime(now, zone).date()
+    if status in (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED) and day > today:
+        return f"The appointment is on {day:%d %B %Y}: the patient cannot have arrived yet."
+    if status == AppointmentStatus.NO_SHOW and appointment.starts_at > now:
+        return "The appointment has not started yet: it cannot be a no-show."
+    return ""
 
 
 def _refusal(appointment: Appointment, status: str, allowed: set[AppointmentStatus]) -> str:
@@ -275,13 +357,15 @@ def appointments_on(
 ) -> DaySheet:
     """The clinic's appointments on ``day`` and every proposal from ``today`` on still to
     confirm (so none is forgotten), optionally for one injector; an audited view."""
-    today = today or timezone.localdate()
-    rows = Appointment.objects.for_clinic(clinic).select_related("patient", "injector", "follows")
+    today = today or timezone.localdate(timezone=clinic.zone)
+    rows = Appointment.objects.for_clinic(clinic).select_related(
+        "clinic", "patient", "injector", "follows"
+    )
     if injector is not None:
         rows = rows.filter(injector=injector)
     sheet = DaySheet(
         day=day,
-        appointments=list(rows.on_day(day).order_by("starts_at", "id")),
+        appointments=list(rows.on_day(day, clinic.zone).order_by("starts_at", "id")),
         to_confirm=list(rows.to_confirm(today).order_by("starts_at", "id")),
     )
     with transaction.atomic():

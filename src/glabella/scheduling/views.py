@@ -26,8 +26,16 @@ from glabella.patients.models import Patient
 
 from . import services
 from .access import READ, WRITE, get_appointment_for_user, injectors_of
-from .forms import BookingForm, DayForm, StatusForm, booking_initial, display_name
-from .models import Appointment, AppointmentStatus
+from .calendar import free_slots_for
+from .forms import (
+    BookingForm,
+    DayForm,
+    SlotFinderForm,
+    StatusForm,
+    booking_initial,
+    display_name,
+)
+from .models import Appointment, AppointmentStatus, kind_minutes
 
 CLINICAL = "patients.read_clinical"
 
@@ -41,7 +49,8 @@ class Step:
     ends_visit: bool = False
 
 
-# The buttons in the order they appear; each row shows those TRANSITIONS allow.
+# The buttons in the order they appear; each row shows those its status and time allow
+# (services.allowed_statuses: no "Arrived" before the day, no "No-show" before the start).
 STEPS = [
     Step(AppointmentStatus.BOOKED, "Confirm"),
     Step(AppointmentStatus.ARRIVED, "Arrived"),
@@ -70,6 +79,11 @@ def day(request: HttpRequest) -> HttpResponse:
         clinic = staff_clinic(request, READ)
     except ClinicNotChosen as choice:
         return render(request, "scheduling/day.html", {"clinic_choices": choice.clinics})
+    with timezone.override(clinic.zone):
+        return _day_page(request, clinic)
+
+
+def _day_page(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     data = request.GET.copy()
     data["date"] = data.get("date") or timezone.localdate().isoformat()  # shown in the picker
     form = DayForm(data, injectors=injectors_of(clinic))
@@ -85,6 +99,7 @@ def day(request: HttpRequest) -> HttpResponse:
         "today_url": _day_url(clinic, None, injector),
         "to_confirm": [_row(a) for a in sheet.to_confirm],
         "groups": _by_injector(sheet.appointments),
+        "week_url": week_url(clinic, shown, injector),
     }
     return render(request, "scheduling/day.html", context)
 
@@ -93,6 +108,11 @@ def day(request: HttpRequest) -> HttpResponse:
 @require_POST
 def change_status(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
     appointment = get_appointment_for_user(request, appointment_id, WRITE)
+    with timezone.override(appointment.clinic.zone):
+        return _change_status(request, appointment)
+
+
+def _change_status(request: HttpRequest, appointment: Appointment) -> HttpResponse:
     form = StatusForm(request.POST)
     error = _apply(request, appointment, form)
     back = form.cleaned_data  # the valid fields, even when the status was refused
@@ -117,12 +137,18 @@ def change_status(request: HttpRequest, appointment_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     patient = get_patient_for_user(request, patient_id, WRITE)
-    injectors = injectors_of(patient.clinic)
+    with timezone.override(patient.clinic.zone):
+        return _book(request, patient)
+
+
+def _book(request: HttpRequest, patient: Patient) -> HttpResponse:
+    clinic = patient.clinic
+    injectors = injectors_of(clinic)
     if request.method != "POST":
-        initial = booking_initial(request.GET.get("kind", ""), timezone.localdate())
-        form = BookingForm(initial=initial, injectors=injectors)
+        initial = booking_initial(request.GET, clinic, timezone.localdate())
+        form = BookingForm(initial=initial, injectors=injectors, clinic=clinic)
         return _booking_page(request, patient, form)
-    form = BookingForm(request.POST, injectors=injectors)
+    form = BookingForm(request.POST, injectors=injectors, clinic=clinic)
     if not form.is_valid():
         return _booking_page(request, patient, form)
     try:
@@ -138,6 +164,52 @@ def book(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 def _booking_page(request: HttpRequest, patient: Patient, form: BookingForm) -> HttpResponse:
     context = {"patient": patient, "clinic": patient.clinic, "form": form}
     return render(request, "scheduling/book.html", context)
+
+
+SLOT_FINDER_DAYS = 7  # the finder shows a week of free times from the chosen day
+SLOTS_PER_DAY = 12  # per injector, so the list stays readable on a tablet
+
+
+@login_required
+@require_safe
+def find_slots(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    """The booking form's free-slot finder (an HTMX fragment; a page without HTMX): each
+    chosen injector's free times for the kind, as links that fill the booking form."""
+    patient = get_patient_for_user(request, patient_id, WRITE)
+    clinic = patient.clinic
+    form = SlotFinderForm(request.GET)
+    context: dict[str, Any] = {"patient": patient, "clinic": clinic, "form": form, "days": []}
+    if form.is_valid():
+        with timezone.override(clinic.zone):
+            context["days"] = _free_days(clinic, form.cleaned_data)
+    template = "scheduling/_slots.html" if request.htmx else "scheduling/slots.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@dataclass(frozen=True)
+class FreeDay:
+    day: date
+    injectors: list[tuple[Any, list[Any]]]  # (injector, their first free starts)
+
+
+def _free_days(clinic: Clinic, asked: dict[str, Any]) -> list[FreeDay]:
+    everyone = injectors_of(clinic)
+    chosen = [u for u in everyone if u.get_username() == asked["injector"]] or everyone
+    minutes = asked["duration_minutes"] or kind_minutes(clinic, asked["kind"])
+    first, last = asked["date"], asked["date"] + timedelta(days=SLOT_FINDER_DAYS - 1)
+    now = timezone.now()
+    found = {
+        user: free_slots_for(clinic, user, first_day=first, last_day=last, minutes=minutes, now=now)
+        for user in chosen
+    }
+    days = []
+    for offset in range(SLOT_FINDER_DAYS):
+        shown = first + timedelta(days=offset)
+        per = [(u, [s for s in found[u] if s.date() == shown][:SLOTS_PER_DAY]) for u in chosen]
+        per = [(u, starts) for u, starts in per if starts]
+        if per:
+            days.append(FreeDay(shown, per))
+    return days
 
 
 def _booked(appointment: Appointment) -> str:
@@ -177,7 +249,7 @@ def _done(appointment: Appointment) -> str:
 
 
 def _row(appointment: Appointment) -> Row:
-    allowed = services.TRANSITIONS.get(AppointmentStatus(appointment.status), set())
+    allowed = services.allowed_statuses(appointment, timezone.now())
     return Row(appointment, [step for step in STEPS if step.status in allowed])
 
 
@@ -205,6 +277,13 @@ def _row_context(
         "return_date": shown,
         "return_injector": injector.get_username() if injector else "",
     }
+
+
+def week_url(clinic: Clinic, shown: date, injector: Any) -> str:
+    query = {"clinic": clinic.slug, "week": shown.isoformat()}
+    if injector is not None:
+        query["injector"] = injector.get_username()
+    return f"{reverse('scheduling:week')}?{urlencode(query)}"
 
 
 def _day_url(clinic: Clinic, shown: date | None, injector: Any) -> str:

@@ -205,8 +205,9 @@ def test_the_booked_review_shows_on_its_day_under_its_injector(
 
     [group] = response.context["groups"]
     assert group.name == "nurse-ben"
+    # Two weeks ahead: it can only be cancelled (no arrival, no no-show before its time).
     assert [(row.appointment, [s.label for s in row.steps]) for row in group.rows] == [
-        (review, ["Arrived", "Cancel", "No-show"])
+        (review, ["Cancel"])
     ]
     page = response.content.decode()
     assert "Wednesday 2 December 2026" in page
@@ -243,9 +244,10 @@ def test_the_review_takes_the_nearest_free_time_when_its_hour_is_taken(
 def test_the_review_moves_to_the_next_working_day_when_its_day_is_full(
     injector, dora, carol
 ) -> None:
-    for hour in (9, 13):
-        make_appointment(carol, at(REVIEW_DAY, hour), injector=injector)
-    Appointment.objects.update(duration_minutes=240)  # 09:00 to 17:00
+    for hour in (9, 13):  # 09:00 to 17:00
+        long_visit = make_appointment(carol, at(REVIEW_DAY, hour), injector=injector)
+        long_visit.duration_minutes = 240
+        long_visit.save()  # save() keeps the stored end in step
     make_appointment(carol, at(REVIEW_DAY, 17), injector=injector, kind="review")
 
     review = Appointment.objects.get(follows=signed_botox(dora, by=injector))
@@ -273,6 +275,7 @@ def test_confirming_a_review_that_clashes_is_refused_and_changes_nothing(
     assert [r.appointment for r in page.context["to_confirm"]] == [review]
 
 
+@pytest.mark.usefixtures("round_the_clock")
 def test_the_service_refuses_to_confirm_a_clash(front_desk, injector, dora, carol) -> None:
     proposal = make_appointment(
         dora, at(TODAY, 23, 45), injector=injector, status=AppointmentStatus.PROPOSED
@@ -331,10 +334,10 @@ def test_htmx_gets_only_the_changed_row(client: Client, front_desk, dora) -> Non
     assert row.strip().startswith(f'<tr id="confirm-{appointment.public_id}">')
     assert "<html" not in row
     assert '<span class="status">Booked</span>' in row
+    # Today at 11:00, an hour from now: the patient may arrive; no-show only once it starts.
     assert [b.split(">")[1].split("<")[0] for b in row.split('name="status" value="')[1:]] == [
         "Arrived",
         "Cancel",
-        "No-show",
     ]
     assert not list(response.wsgi_request._messages)  # type: ignore[attr-defined]
 
@@ -487,7 +490,7 @@ def test_reading_the_day_is_audited_once(client: Client, front_desk, injector, d
 
 
 def test_a_status_change_is_audited_with_the_patient(client: Client, front_desk, dora) -> None:
-    appointment = make_appointment(dora, at(TODAY, 11))
+    appointment = make_appointment(dora, at(TODAY, 9))  # started an hour ago
     client.force_login(front_desk)
 
     _post(client, appointment, "no_show")
