@@ -91,10 +91,10 @@ def _visits(clinic: Clinic, today: date, by: Any) -> Visits:
 
 
 def _recall_due(clinic: Clinic, today: date, by: Any) -> int:
-    entries = treatments.recall_list(
+    shown = treatments.recall_list(
         clinic, treatments.RecallFilters(due_week=today), today=today, by=by
     )
-    return len(entries)
+    return shown.total
 
 
 def _follow_ups(clinic: Clinic) -> FollowUps:

@@ -56,3 +56,23 @@ class ClinicalForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["clinical_notes"].widget.attrs["rows"] = 6
+
+
+class RegistrationForm(DemographicsForm):
+    """The staff registration form: its one-time key makes a second submit (a double click)
+    return the first one's patient; ``confirm_new`` registers over a duplicate warning."""
+
+    registration_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    confirm_new = forms.BooleanField(
+        required=False,
+        label="I checked: this is a different person. Register a new record.",
+    )
+
+    class Meta(DemographicsForm.Meta):
+        pass
+
+
+class PairForm(forms.Form):
+    """The other record of a possible-duplicate pair (merge into it, or mark it different)."""
+
+    other = forms.UUIDField(widget=forms.HiddenInput)

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -104,9 +105,24 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+PHONE_KEY_DIGITS = 9
+
+
+def phone_key(phone: str) -> str:
+    """The phone number as duplicate matching compares it: its last nine digits, so the same
+    number written with or without its country code or trunk zero ("+1 (555) 010-2000",
+    "555.010.2000", "+34 612 345 678", "612345678") gives one key. Shorter numbers are kept
+    whole; no number gives ""."""
+    return _digits(phone)[-PHONE_KEY_DIGITS:]
+
+
 class PatientQuerySet(models.QuerySet["Patient"]):
     def for_clinic(self, clinic: Clinic) -> PatientQuerySet:
         return self.filter(clinic=clinic)
+
+    def unmerged(self) -> PatientQuerySet:
+        """Records not merged into another (a merged record is kept for its audit trail)."""
+        return self.filter(merged_into__isnull=True)
 
     def matching(self, query: str) -> PatientQuerySet:
         """Patients whose names contain every word, whose phone contains the digits, or
@@ -116,6 +132,8 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         born = _parse_date(query)
         if born is not None:
             return self.filter(date_of_birth=born)
+        if re.fullmatch(r"[\d\s()+.-]+", query) and len(_digits(query)) >= PHONE_KEY_DIGITS:
+            return self.filter(phone_key=phone_key(query))  # a whole number: indexed
         if re.fullmatch(r"[\d\s()+.-]+", query) and len(_digits(query)) >= 3:
             return self.filter(phone_digits__contains=_digits(query))
         condition = Q()
@@ -156,6 +174,8 @@ class Patient(BaseModel):
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     phone_digits = models.CharField(max_length=40, blank=True, editable=False)  # for search
+    # phone_key(phone), kept by save(): what duplicate matching and whole-number search use.
+    phone_key = models.CharField(max_length=PHONE_KEY_DIGITS, blank=True, editable=False)
     email = models.EmailField(blank=True)
     preferred_channel = models.CharField(
         max_length=10, choices=Channel.choices, default=Channel.NONE
@@ -176,13 +196,22 @@ class Patient(BaseModel):
     dry_eye = models.BooleanField(default=False)
     clinical_notes = models.TextField(blank=True)
 
+    # --- a duplicate merged into the record kept (see services.merge_patients) ------------
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = PatientQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["clinic", "last_name"], name="patient_clinic_last_name"),
+            # Duplicate matching reads one clinic's patients born on one day (a few dozen
+            # among a million), then compares names, phones and emails.
             models.Index(fields=["clinic", "date_of_birth"], name="patient_clinic_dob"),
+            models.Index(fields=["clinic", "phone_key"], name="patient_clinic_phone_key"),
         ]
 
     def __str__(self) -> str:
@@ -202,12 +231,13 @@ class Patient(BaseModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.phone_digits = _digits(self.phone)
+        self.phone_key = phone_key(self.phone)
         self.name_folded = fold_name(self.first_name, self.last_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             derived = set()
             if "phone" in update_fields:
-                derived.add("phone_digits")
+                derived |= {"phone_digits", "phone_key"}
             if {"first_name", "last_name"} & set(update_fields):
                 derived.add("name_folded")
             kwargs["update_fields"] = {*update_fields, *derived}
@@ -215,3 +245,69 @@ class Patient(BaseModel):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError("Patient records are kept; they cannot be deleted.")
+
+
+class DuplicateReason(models.TextChoices):
+    SAME_NAME_OTHER_CONTACT = "same_name", "Same name and date of birth, other phone and email"
+    SAME_CONTACT_OTHER_NAME = "same_contact", "Same date of birth and phone or email, other name"
+    SAME_PERSON = "same_person", "Same name, date of birth and phone or email"
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "To check"
+    MERGED = "merged", "Merged"
+    DISMISSED = "dismissed", "Not the same person"
+
+
+class DuplicateFlagQuerySet(models.QuerySet["DuplicateFlag"]):
+    def open(self) -> DuplicateFlagQuerySet:
+        return self.filter(status=DuplicateStatus.OPEN)
+
+
+class DuplicateFlag(BaseModel):
+    """A record that may be a second record of the same person: the front desk merges the
+    two or says they are different people. ``patient`` is the newer record."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=20, choices=DuplicateReason.choices)
+    source = models.CharField(max_length=20)  # where the newer record came from: staff, online
+    status = models.CharField(
+        max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DuplicateFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "status", "created_at"], name="duplicate_queue")]
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "candidate"], name="one_flag_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(patient=models.F("candidate")), name="flag_pairs_two_records"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} may be {self.candidate_id} ({self.reason})"
+
+
+class RegistrationKey(models.Model):
+    """The one-time key of a registration form: a second submit of the same form (a double
+    click, a resent request) returns the patient the first one registered."""
+
+    key = models.UUIDField(unique=True)
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Registration {self.key}"

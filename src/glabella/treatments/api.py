@@ -378,7 +378,8 @@ def recall(request: HttpRequest, query: Query[RecallQuery]) -> list[services.Rec
         product=known_product(chosen.clinical_core(), query.product) if query.product else "",
         due_week=query.due_week,
     )
-    return services.recall_list(chosen, filters, today=timezone.localdate(), by=request.user)
+    shown = services.recall_list(chosen, filters, today=timezone.localdate(), by=request.user)
+    return shown.entries
 
 
 def _injector_id(clinic: Any, username: str | None) -> int | None:

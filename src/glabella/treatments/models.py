@@ -13,9 +13,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 from glabella.core.models import BaseModel
@@ -342,3 +344,93 @@ class AdverseEvent(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.resolved_on is None
+
+
+class RecallStatus(models.TextChoices):
+    DUE = "due", "Due"
+    CONTACTED = "contacted", "Contacted"
+    BOOKED = "booked", "Booked"
+    DECLINED = "declined", "Declined"
+    DO_NOT_CONTACT = "do_not_contact", "Do not contact"
+    TREATED = "treated", "Treated again"
+
+
+# On the list while the window is open; the others have left it.
+OPEN_RECALL = (RecallStatus.DUE, RecallStatus.CONTACTED)
+
+
+class RecallQuerySet(models.QuerySet["Recall"]):
+    def for_clinic(self, clinic: Clinic) -> RecallQuerySet:
+        return self.filter(clinic=clinic)
+
+    def open(self) -> RecallQuerySet:
+        return self.filter(status__in=OPEN_RECALL)
+
+
+class Recall(BaseModel):
+    """Inviting the patient back for the next course, one per signed course: its window (from
+    the clinical core, never opening before the earliest retreatment date) and where the
+    invitation stands. It closes itself when the patient books a treatment or consultation
+    (``booked_appointment``) or the next course is signed (``treated``)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="recalls")
+    treatment = models.OneToOneField(
+        TreatmentRecord, on_delete=models.PROTECT, related_name="recall"
+    )
+    # Copied from the course for the list's filters (a signed course does not change).
+    product = models.CharField(max_length=40)
+    injector = _user_link("+")
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    status = models.CharField(max_length=20, choices=RecallStatus.choices, default=RecallStatus.DUE)
+    contact_count = models.PositiveSmallIntegerField(default=0)
+    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    booked_appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        indexes = [
+            # The list: one clinic's rows of a status, newest window first.
+            models.Index(fields=["clinic", "status", "-opens_on", "-id"], name="recall_list"),
+            models.Index(fields=["patient", "status"], name="recall_patient_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="recall_closes_after_opening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Recall of {self.patient} from {self.opens_on} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_RECALL
+
+    def record_contact(self) -> None:
+        """One more invitation sent or call made: the count goes up (in the database, so two
+        at once both count) and the recall is ``contacted``. Refused unless the recall is
+        open (due or contacted): a booked, declined, do-not-contact or treated patient is
+        not invited. Call inside the transaction that sends or records the contact."""
+        now = timezone.now()
+        updated = Recall.objects.filter(pk=self.pk, status__in=OPEN_RECALL).update(
+            contact_count=models.F("contact_count") + 1,
+            status=RecallStatus.CONTACTED,
+            last_contacted_at=now,
+            updated_at=now,
+        )
+        if not updated:
+            raise ValidationError(
+                {"status": "This recall is closed; the patient is not contacted."}
+            )
+        self.refresh_from_db(fields=["contact_count", "status", "last_contacted_at", "updated_at"])

@@ -379,8 +379,8 @@ class RecallOut(Schema):
 
     @staticmethod
     def resolve_recall_opens_on(entry: Any) -> date:
-        return entry.treatment.recall_opens_on
+        return entry.recall.opens_on
 
     @staticmethod
     def resolve_recall_closes_on(entry: Any) -> date | None:
-        return entry.treatment.recall_closes_on
+        return entry.recall.closes_on

@@ -70,4 +70,6 @@ urlpatterns = [
     ),
     # --- the recall list (views/recall.py) ---
     path("staff/recall/", recall.recall_list, name="recall"),
+    path("staff/recall/export.csv", recall.recall_export, name="recall-export"),
+    path("staff/recall/<uuid:treatment_id>/status/", recall.recall_status, name="recall-status"),
 ]

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from glabella.clinical import ClinicalCore, DoseUnavailable
+from glabella.treatments.services.recall import recall_window
 
 from .charts import Variant, area_dose
 from .people import Person, synthetic_person
@@ -264,11 +265,9 @@ class Planner:
         return dates
 
     def _window_offsets(self, product: str) -> tuple[int, int]:
-        schedule = self.core.schedule_after(self.today, product)
-        return (
-            (schedule.window_opens_on - self.today).days,
-            (schedule.window_closes_on - self.today).days,
-        )
+        # The recall window as signing opens it (never before the earliest retreatment date).
+        opens, closes = recall_window(self.core.schedule_after(self.today, product))
+        return (opens - self.today).days, (closes - self.today).days
 
     def _earliest_offset(self, product: str) -> int:
         schedule = self.core.schedule_after(self.today, product)

@@ -22,17 +22,18 @@ pytestmark = pytest.mark.django_db
 
 URL = "/staff/"
 PERSONAS = ["director", "injector", "front_desk", "other_director", "no_role", "anonymous"]
-# A Wednesday morning. A Botox course signed 12 weeks ago opens its recall window today.
+# A Wednesday morning. A Botox course signed 90 days ago (the label's interval, later than the
+# clinic's 12 weeks) opens its recall window today.
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 18)
-RECALL_DAYS_AGO = 84
+RECALL_DAYS_AGO = 90
 BLOCKS = ["visits-heading", "to-confirm-heading", "recall-heading", "inbox-heading"]
 CLINICAL_BLOCK = "adverse-heading"
 # session, user, memberships; appointments today, proposals, their audit (savepoint, insert,
-# release); recall courses, their sites, their audit (3); open adverse events, urgent messages;
+# release); recall count, rows, their sites, their audit (3); open adverse events, urgent messages;
 # open inbox messages with their contact details and their audit (3); the session save
 # (savepoint, update, release).
-QUERIES = 22
+QUERIES = 23
 
 
 @pytest.fixture(autouse=True)
@@ -106,8 +107,9 @@ def _day_view(clinic: str, actor: str, count: int, to_confirm: int) -> tuple[str
 
 
 def _recall_view(clinic: str, actor: str, rows: int) -> tuple[str, str, str, dict]:
-    filters = {"injector": "", "product": "", "due_week": "2026-11-18"}
-    return (clinic, actor, "treatments.recall_list", {"rows": rows, "filters": filters})
+    filters = {"injector": "", "product": "", "due_week": "2026-11-18", "status": "", "window": ""}
+    detail = {"rows": rows, "filters": filters, "page": 1, "total": rows}
+    return (clinic, actor, "treatments.recall_list", detail)
 
 
 def _messages_view(

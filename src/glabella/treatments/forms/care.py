@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from glabella.clinical import ClinicalCore
 
 from ..models import Decision, EventKind, Severity, TreatmentRecord
+from ..services.recall_list import STATUS_CHOICES as RECALL_STATUSES
+from ..services.recall_list import WINDOWS as RECALL_WINDOWS
 
 ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 SATISFACTION = [(n, str(n)) for n in range(1, 6)]
@@ -213,12 +215,14 @@ def event_data(form: AdverseEventForm) -> dict[str, Any]:
 
 
 class RecallFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False, choices=RECALL_STATUSES)
+    window = forms.ChoiceField(label="Window", required=False, choices=list(RECALL_WINDOWS.items()))
     injector = forms.ChoiceField(label="Injector", required=False)
     product = forms.ChoiceField(label="Product", required=False)
     due_week = forms.CharField(
         label="Window opens in the week of",
         required=False,
-        help_text="A week (2025-W07) or any day of it; empty: everyone due by today.",
+        help_text="A week (2025-W07) or any day of it; it replaces the window.",
         widget=forms.TextInput(attrs={"type": "week"}),
     )
 
@@ -240,3 +244,17 @@ class RecallFilterForm(forms.Form):
             return date.fromisoformat(text)
         except ValueError as exc:
             raise ValidationError("Give a week as 2025-W07 or a date as 2025-02-10.") from exc
+
+    def clean_window(self) -> str:
+        return self.cleaned_data["window"] or "due"
+
+
+class RecallStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            ("contacted", "Called: contacted"),
+            ("declined", "Declined"),
+            ("do_not_contact", "Do not contact"),
+            ("due", "Back to due"),
+        ]
+    )

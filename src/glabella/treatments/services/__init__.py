@@ -1,14 +1,7 @@
 """Operations on the treatment record, one module per part of the course. Each runs in
 one transaction and writes its audit event inside it."""
 
-from .chart import (
-    RecallEntry,
-    RecallFilters,
-    TimelineItem,
-    patient_timeline,
-    recall_list,
-    view_record,
-)
+from .chart import TimelineItem, patient_timeline, view_record
 from .checks import RecordCheck, check_record
 from .consultations import override_block, record_consultation, screen_patient
 from .entry import record_treatment
@@ -19,6 +12,15 @@ from .outcomes import (
     resolve_adverse_event,
     start_touch_up,
     urgent_handoffs,
+)
+from .recall import note_appointment, set_recall_status
+from .recall_list import (
+    RecallEntry,
+    RecallFilters,
+    RecallPage,
+    export_recall_csv,
+    recall_list,
+    recall_rows,
 )
 from .records import (
     add_site,
@@ -38,17 +40,21 @@ from .records import (
 __all__ = [
     "RecallEntry",
     "RecallFilters",
+    "RecallPage",
     "RecordCheck",
     "TimelineItem",
     "add_site",
     "add_vial",
     "amend_treatment",
     "check_record",
+    "export_recall_csv",
     "mirror_sites",
+    "note_appointment",
     "override_block",
     "patient_timeline",
     "previous_record",
     "recall_list",
+    "recall_rows",
     "record_consultation",
     "record_review",
     "record_treatment",
@@ -59,6 +65,7 @@ __all__ = [
     "report_adverse_event",
     "resolve_adverse_event",
     "screen_patient",
+    "set_recall_status",
     "set_site_units",
     "sign_treatment",
     "start_touch_up",

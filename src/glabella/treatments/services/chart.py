@@ -1,22 +1,20 @@
-"""Reading the record: the patient's chart timeline and the clinic's recall list. Both are
-audited views of patient data."""
+"""Reading the record: the patient's chart timeline, one record, the adverse events board.
+All are audited views of patient data (the recall list is in ``recall_list``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
 
 from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
 from glabella.patients.models import Patient
 
-from ..models import AdverseEvent, Consultation, InjectionSite, Review, TreatmentRecord
+from ..models import AdverseEvent, Consultation, Review, TreatmentRecord
 
 
 @dataclass(frozen=True)
@@ -100,69 +98,3 @@ def _reviews(patient: Patient) -> list[Review]:
 
 def _events(patient: Patient) -> list[AdverseEvent]:
     return list(patient.adverse_events.select_related("treatment", "vial"))
-
-
-@dataclass(frozen=True)
-class RecallFilters:
-    injector_id: int | None = None
-    product: str = ""
-    due_week: date | None = None  # any day of the week; None: everyone due by today
-
-
-@dataclass(frozen=True)
-class RecallEntry:
-    treatment: TreatmentRecord
-    units_per_area: dict[str, Decimal]
-
-    @property
-    def patient(self) -> Patient:
-        return self.treatment.patient
-
-
-def recall_list(
-    clinic: Clinic, filters: RecallFilters, *, today: date, by: Any
-) -> list[RecallEntry]:
-    """Patients whose retreatment window is open or past, with their last course."""
-    courses = TreatmentRecord.objects.for_clinic(clinic)
-    if filters.due_week is None:
-        courses = courses.due_for_recall(today)
-    else:
-        monday = filters.due_week - timedelta(days=filters.due_week.weekday())
-        courses = courses.latest_course_per_patient().filter(
-            recall_opens_on__gte=monday, recall_opens_on__lt=monday + timedelta(days=7)
-        )
-    if filters.injector_id:
-        courses = courses.filter(injector_id=filters.injector_id)
-    if filters.product:
-        courses = courses.filter(product=filters.product)
-    rows = list(
-        courses.select_related("patient", "injector")
-        .prefetch_related(
-            Prefetch("sites", queryset=InjectionSite.objects.only("area", "units", "treatment_id"))
-        )
-        .order_by("recall_opens_on", "patient__last_name", "id")
-    )
-    with transaction.atomic():
-        record(
-            action=Action.VIEW,
-            clinic=clinic,
-            actor=by,
-            object_type="treatments.recall_list",
-            detail={"rows": len(rows), "filters": _described(filters)},
-        )
-    return [RecallEntry(treatment=t, units_per_area=_units_per_area(t)) for t in rows]
-
-
-def _units_per_area(treatment: TreatmentRecord) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = {}
-    for site in treatment.sites.all():
-        totals[site.area] = totals.get(site.area, Decimal("0")) + site.units
-    return totals
-
-
-def _described(filters: RecallFilters) -> dict[str, str]:
-    return {
-        "injector": str(filters.injector_id or ""),
-        "product": filters.product,
-        "due_week": filters.due_week.isoformat() if filters.due_week else "",
-    }

@@ -24,6 +24,7 @@ from ..charting import area_at, mirror_x, side_of
 from ..models import Amendment, InjectionSite, Side, TreatmentRecord, TreatmentStatus, VialUse
 from ._common import blocking_findings, known_area, known_product, parse_id, refuse_future, today
 from .checks import check_record
+from .recall import open_recall, recall_window
 
 DRAFT_FIELDS = (
     "product",
@@ -206,7 +207,8 @@ def previous_record(record: TreatmentRecord) -> TreatmentRecord | None:
 def sign_treatment(record: TreatmentRecord, *, by: Any) -> TreatmentRecord:
     """Sign as the record's injector: the record is checked, locked, the review proposed
     (unless its day has passed: a record written up late) and the retreatment window
-    opened. Any problem refuses the signature and saves nothing."""
+    opened (the course's ``Recall``; an earlier course's closes as treated). Any problem
+    refuses the signature and saves nothing."""
     with transaction.atomic():
         locked = _locked_draft(record)
         if locked.injector_id != getattr(by, "pk", None):
@@ -221,6 +223,7 @@ def sign_treatment(record: TreatmentRecord, *, by: Any) -> TreatmentRecord:
         record_for_patient(
             Action.SIGN, locked, locked.patient, by=by, total_units=str(check.total_units)
         )
+        open_recall(locked, by=by)
         if not locked.is_touch_up and locked.review_on >= today():
             _propose_review(locked, by=by)
     return locked
@@ -379,8 +382,7 @@ def _open_schedule(record: TreatmentRecord, total_units: Decimal) -> None:
     record.total_units = total_units
     record.review_on = schedule.review_on
     if not record.is_touch_up:
-        record.recall_opens_on = schedule.window_opens_on
-        record.recall_closes_on = schedule.window_closes_on
+        record.recall_opens_on, record.recall_closes_on = recall_window(schedule)
         record.earliest_retreatment_on = schedule.earliest_retreatment_on
 
 

@@ -220,7 +220,10 @@ def test_a_draft_in_one_request_then_signed_opens_review_and_recall(
     schedule = core.schedule_after(_today(), "botox")
     assert (signed["status"], Decimal(signed["total_units"])) == ("signed", Decimal("20"))
     assert signed["review_on"] == str(schedule.review_on)
-    assert signed["recall_opens_on"] == str(schedule.window_opens_on)
+    # The window never opens before the earliest retreatment date (the label's 90 days here,
+    # later than the clinic's 12-week window).
+    assert schedule.window_opens_on < schedule.earliest_retreatment_on
+    assert signed["recall_opens_on"] == str(schedule.earliest_retreatment_on)
     assert signed["recall_closes_on"] == str(schedule.window_closes_on)
     assert signed["earliest_retreatment_on"] == str(schedule.earliest_retreatment_on)
     review = signed["review_appointment"]
@@ -292,6 +295,13 @@ def test_signing_records_the_signature_and_the_proposed_review(
             "treatments.treatmentrecord",
             str(draft.public_id),
             {"total_units": "20.00"},
+        ),
+        (
+            "create",
+            "nurse-ben",
+            "treatments.recall",
+            str(draft.recall.public_id),
+            {"status": "due", "opens_on": draft.recall.opens_on.isoformat(), "closed": []},
         ),
         (
             "create",

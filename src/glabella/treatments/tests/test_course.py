@@ -21,8 +21,11 @@ def test_signing_books_the_review_and_opens_the_window(carol, injector):
     assert record.status == "signed"
     assert record.total_units == Decimal("20")
     assert record.review_on == today + timedelta(days=14)
-    assert record.recall_opens_on == today + timedelta(weeks=12)
+    # The clinic's window opens at 12 weeks, but never before the label's 90 days.
+    assert record.recall_opens_on == today + timedelta(days=90)
     assert record.recall_closes_on == today + timedelta(weeks=16)
+    assert record.recall.opens_on == record.recall_opens_on
+    assert record.recall.status == "due"
     review = Appointment.objects.get(follows=record)
     assert (review.kind, review.duration_minutes, review.status) == (
         "review",
@@ -43,13 +46,11 @@ def test_a_signed_record_cannot_be_edited(carol, injector):
 def test_patient_is_on_the_recall_list_when_the_window_opens(carol, injector, clinic):
     record = signed_botox(carol, by=injector, days_ago=90)
     later = timezone.localdate() + timedelta(days=1)
-    rows = services.recall_list(clinic, RecallFilters(), today=later, by=injector)
+    rows = services.recall_list(clinic, RecallFilters(), today=later, by=injector).entries
     assert [r.treatment for r in rows] == [record]
     assert rows[0].units_per_area == {"glabellar": Decimal("20")}
-    assert (
-        services.recall_list(clinic, RecallFilters(), today=later - timedelta(days=30), by=injector)
-        == []
-    )
+    earlier = later - timedelta(days=30)
+    assert services.recall_list(clinic, RecallFilters(), today=earlier, by=injector).entries == []
 
 
 def test_expired_lot_is_refused(carol, injector):

@@ -1,4 +1,5 @@
-"""The recall list page: who is due, the filters, contact consent, isolation, query count."""
+"""The recall list page: who is due (newest window first), the filters, paging, the CSV
+export, the front desk's notes, contact consent, isolation, query count."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from .conftest import chart_glabellar
 pytestmark = pytest.mark.django_db
 
 URL = "/staff/recall/"
-MAX_QUERIES = (
-    12  # session, user, memberships, injectors, rows, sites, audit and session save (savepoints)
-)
+# session, user, memberships, injectors, count, rows, sites, audit and session save
+# (savepoints)
+MAX_QUERIES = 13
 
 
 def _signed(patient: Patient, product: str, *, by: Any, days_ago: int) -> TreatmentRecord:
@@ -58,13 +59,13 @@ def second_injector(django_user_model, clinic):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def due(clinic, injector, second_injector) -> dict[str, TreatmentRecord]:  # type: ignore[no-untyped-def]
-    """Four patients due (windows opened 1–10 days ago), one not yet due."""
+    """Four patients due (windows opened 5–14 days ago: the label's 90 days), one not yet."""
     return {
-        "able": _signed(_patient(clinic, "Able"), "botox", by=injector, days_ago=85),
-        "baker": _signed(_patient(clinic, "Baker"), "xeomin", by=injector, days_ago=88),
+        "able": _signed(_patient(clinic, "Able"), "botox", by=injector, days_ago=95),
+        "baker": _signed(_patient(clinic, "Baker"), "xeomin", by=injector, days_ago=98),
         "cole": _signed(_patient(clinic, "Cole", consent=False), "botox", by=second_injector,
-                        days_ago=90),
-        "dunn": _signed(_patient(clinic, "Dunn"), "botox", by=second_injector, days_ago=94),
+                        days_ago=100),
+        "dunn": _signed(_patient(clinic, "Dunn"), "botox", by=second_injector, days_ago=104),
         "early": _signed(_patient(clinic, "Early"), "botox", by=injector, days_ago=30),
     }  # fmt: skip
 
@@ -78,7 +79,7 @@ def test_lists_everyone_due_with_units_and_contact(client, injector, due) -> Non
     client.force_login(injector)
     page = client.get(URL).content.decode()
 
-    assert _names(page) == ["Dunn", "Cole", "Baker", "Able"]
+    assert _names(page) == ["Able", "Baker", "Cole", "Dunn"]  # newest window first
     able = due["able"]
     assert f'href="/staff/patients/{able.patient.public_id}/"' in page
     assert f"{able.treated_on:%Y-%m-%d}" in page
@@ -102,22 +103,25 @@ def test_filters_by_injector_product_and_due_week(client, injector, second_injec
     future_week = due["early"].recall_opens_on.isoformat()
     ahead = client.get(URL, {"due_week": future_week}).content.decode()
 
-    assert _names(by_injector) == ["Dunn", "Cole"]
+    assert _names(by_injector) == ["Cole", "Dunn"]
     assert _names(by_product) == ["Baker"]
     monday = due["dunn"].recall_opens_on - timedelta(days=due["dunn"].recall_opens_on.weekday())
     in_week = sorted(
-        (t.recall_opens_on, t.patient.last_name)
-        for t in due.values()
-        if monday <= t.recall_opens_on < monday + timedelta(days=7)
-    )
+        ((t.recall_opens_on, t.patient.last_name)
+         for t in due.values() if monday <= t.recall_opens_on < monday + timedelta(days=7)),
+        reverse=True,
+    )  # fmt: skip
     assert _names(by_week) == [name for _, name in in_week]
     assert _names(by_day) == _names(by_week)
     assert _names(ahead) == ["Early"]
     listed = AuditEvent.objects.filter(object_type="treatments.recall_list").order_by("id")
     assert [e.detail for e in listed[:2]] == [
-        {"rows": 2,
-         "filters": {"injector": str(second_injector.pk), "product": "", "due_week": ""}},
-        {"rows": 1, "filters": {"injector": "", "product": "xeomin", "due_week": ""}},
+        {"rows": 2, "page": 1, "total": 2,
+         "filters": {"injector": str(second_injector.pk), "product": "", "due_week": "",
+                     "status": "", "window": "due"}},
+        {"rows": 1, "page": 1, "total": 1,
+         "filters": {"injector": "", "product": "xeomin", "due_week": "", "status": "",
+                     "window": "due"}},
     ]  # fmt: skip
 
 
@@ -131,7 +135,7 @@ def test_a_bad_week_is_a_field_error(client, injector, due) -> None:  # type: ig
 def test_front_desk_sees_the_list_and_is_audited(client, front_desk, due) -> None:  # type: ignore[no-untyped-def]
     client.force_login(front_desk)
     page = client.get(URL).content.decode()
-    assert _names(page) == ["Dunn", "Cole", "Baker", "Able"]
+    assert _names(page) == ["Able", "Baker", "Cole", "Dunn"]
     event = AuditEvent.objects.get(object_type="treatments.recall_list")
     assert (event.action, event.actor_label, event.detail["rows"]) == ("view", "desk-cat", 4)
 

@@ -569,6 +569,13 @@ def test_signing_writes_one_sign_and_the_review_proposal(client, injector, ready
         (
             "create",
             "nurse-ben",
+            "treatments.recall",
+            str(ready.recall.public_id),
+            {"status": "due", "opens_on": ready.recall.opens_on.isoformat(), "closed": []},
+        ),
+        (
+            "create",
+            "nurse-ben",
             "scheduling.appointment",
             str(review.public_id),
             {"kind": "review"},

@@ -1,26 +1,28 @@
-"""The recall list: patients whose retreatment window is open or past."""
+"""The recall list: patients whose retreatment window is open (or as filtered), newest window
+first, a page at a time; its CSV export; the front desk's notes on a row."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from glabella.accounts.access import ClinicNotChosen, staff_clinic
-from glabella.accounts.roles import staff_who_may
+from glabella.accounts.roles import can, staff_who_may
 from glabella.clinical import ClinicalCore
 
 from .. import services
-from ..access import RECALL, SIGN
-from ..forms.care import (
-    RecallFilterForm,
-)
-
-# --- recall list -----------------------------------------------------------------------------
+from ..access import RECALL, RECALL_WRITE, SIGN, get_recall_for_user
+from ..forms.care import RecallFilterForm, RecallStatusForm
 
 
 @login_required
@@ -31,23 +33,90 @@ def recall_list(request: HttpRequest) -> HttpResponse:
     except ClinicNotChosen as choice:
         return render(request, "treatments/recall.html", {"clinic_choices": choice.clinics})
     core = clinic.clinical_core()
+    form, filters = _filters(request, clinic, core)
+    context: dict[str, Any] = {"clinic": clinic, "form": form, "rows": None}
+    if filters is not None:
+        shown = services.recall_list(
+            clinic, filters, today=timezone.localdate(), by=request.user, page=_page(request)
+        )
+        context |= {
+            "rows": [_recall_row(core, entry) for entry in shown.entries],
+            "page": shown.page,
+            "query": _query(request, exclude="page"),
+            "can_note": can(request.user, clinic, RECALL_WRITE),
+            "status_form": RecallStatusForm(),
+        }
+    return render(request, "treatments/recall.html", context)
+
+
+@login_required
+@require_safe
+def recall_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV, streamed (all pages; the export is audited)."""
+    clinic = staff_clinic(request, RECALL)
+    form, filters = _filters(request, clinic, clinic.clinical_core())
+    if filters is None:
+        errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items())
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    lines = services.export_recall_csv(clinic, filters, today=timezone.localdate(), by=request.user)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    filename = f"recall-{clinic.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def recall_status(request: HttpRequest, treatment_id: UUID) -> HttpResponse:
+    """The front desk's note on the recall of this course: called, declined, do not contact,
+    or back to due."""
+    recall = get_recall_for_user(request, treatment_id, RECALL_WRITE)
+    form = RecallStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what happened.")
+    else:
+        try:
+            changed = services.set_recall_status(
+                recall, form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{changed.patient.full_name}: {changed.get_status_display().lower()}."
+            )
+    back = request.POST.get("back", "")
+    query = back if back.startswith("?") else f"?clinic={recall.clinic.slug}"
+    return redirect(reverse("treatments:recall") + query)
+
+
+def _filters(
+    request: HttpRequest, clinic: Any, core: ClinicalCore
+) -> tuple[RecallFilterForm, services.RecallFilters | None]:
     injectors = staff_who_may(clinic, SIGN)
     form = RecallFilterForm(
         request.GET, core=core, injectors=[(u.username, _name(u)) for u in injectors]
     )
-    rows = None
-    if form.is_valid():
-        filters = services.RecallFilters(
-            injector_id=next(
-                (u.pk for u in injectors if u.username == form.cleaned_data["injector"]), None
-            ),
-            product=form.cleaned_data["product"],
-            due_week=form.cleaned_data["due_week"],
-        )
-        entries = services.recall_list(clinic, filters, today=timezone.localdate(), by=request.user)
-        rows = [_recall_row(core, entry) for entry in entries]
-    context = {"clinic": clinic, "form": form, "rows": rows}
-    return render(request, "treatments/recall.html", context)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    filters = services.RecallFilters(
+        injector_id=next((u.pk for u in injectors if u.username == data["injector"]), None),
+        product=data["product"],
+        due_week=data["due_week"],
+        status=data["status"],
+        window=data["window"],
+    )
+    return form, filters
+
+
+def _page(request: HttpRequest) -> int:
+    text = request.GET.get("page", "1")
+    return int(text) if text.isdigit() else 1
+
+
+def _query(request: HttpRequest, *, exclude: str) -> str:
+    return urlencode([(k, v) for k, v in request.GET.items() if k != exclude])
 
 
 def _name(user: Any) -> str:
@@ -58,6 +127,7 @@ def _recall_row(core: ClinicalCore, entry: Any) -> dict[str, Any]:
     areas = core.catalogue.areas
     return {
         "entry": entry,
+        "recall": entry.recall,
         "patient": entry.patient,
         "treatment": entry.treatment,
         "brand": core.catalogue.products[entry.treatment.product].brand,

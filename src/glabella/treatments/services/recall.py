@@ -1,0 +1,206 @@
+"""The recall loop: one ``Recall`` per signed course, opened when the course is signed, and
+moved through its states by the front desk, by messages and by the patient booking.
+
+    due ──contact──▶ contacted (n times) ──┐
+     │                                     ├──booking──▶ booked ──next course signed──▶ treated
+     ├──────────────── declined ───────────┤   (a cancelled or missed booking: back to due
+     └──────────────── do not contact      │    or contacted)
+                                           └──next course signed──▶ treated
+
+Scheduling calls ``note_appointment`` after it books an appointment or changes its status;
+messaging calls ``Recall.record_contact`` when it sends an invitation. Every change is
+audited in its transaction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from glabella.audit.models import Action
+from glabella.audit.services import record_for_patient
+from glabella.clinical import Schedule
+from glabella.patients.models import Patient
+from glabella.scheduling.models import (
+    LIVE_STATUSES,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+)
+
+from ..models import OPEN_RECALL, Recall, RecallStatus, TreatmentRecord
+
+# What books the patient back in (a review or touch-up belongs to the course just given).
+BOOKING_KINDS = (AppointmentKind.TREATMENT, AppointmentKind.CONSULTATION)
+UNBOOKED = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+
+
+def recall_window(schedule: Schedule) -> tuple[date, date]:
+    """The window from the clinical core's schedule after a course, never opening before the
+    earliest retreatment date the same schedule gives (the label's or the clinic's minimum
+    interval, whichever is later), nor closing before it opens."""
+    opens = max(schedule.window_opens_on, schedule.earliest_retreatment_on)
+    return opens, max(schedule.window_closes_on, opens)
+
+
+def open_recall(course: TreatmentRecord, *, by: Any) -> Recall | None:
+    """The recall of a course just signed (inside ``sign_treatment``'s transaction); the
+    patient's recalls of earlier courses close as treated. A touch-up has none. A patient
+    who asked not to be contacted stays so; a course older than one already recalled is
+    recorded closed."""
+    if course.is_touch_up or course.recall_opens_on is None:
+        return None
+    earlier = list(
+        Recall.objects.select_for_update()
+        .filter(patient_id=course.patient_id)
+        .exclude(status=RecallStatus.TREATED)
+        .select_related("treatment")
+    )
+    now = timezone.now()
+    newer = [r for r in earlier if r.treatment.treated_on > course.treated_on]
+    for recall in earlier:
+        if recall not in newer:
+            recall.status, recall.closed_at = RecallStatus.TREATED, now
+            recall.save(update_fields=["status", "closed_at", "updated_at"])
+    recall = Recall(
+        clinic_id=course.clinic_id,
+        patient_id=course.patient_id,
+        treatment=course,
+        product=course.product,
+        injector_id=course.injector_id,
+        opens_on=course.recall_opens_on,
+        closes_on=max(course.recall_closes_on or course.recall_opens_on, course.recall_opens_on),
+        status=_first_status(earlier, newer),
+        closed_at=now if newer else None,
+        created_by=by,
+    )
+    recall.save()
+    record_for_patient(
+        Action.CREATE, recall, course.patient, by=by, status=recall.status,
+        opens_on=recall.opens_on.isoformat(), closed=[str(r.public_id) for r in earlier],
+    )  # fmt: skip
+    return recall
+
+
+def _first_status(earlier: list[Recall], newer: list[Recall]) -> RecallStatus:
+    if newer:
+        return RecallStatus.TREATED
+    if any(r.status == RecallStatus.DO_NOT_CONTACT for r in earlier):
+        return RecallStatus.DO_NOT_CONTACT
+    return RecallStatus.DUE
+
+
+def note_appointment(appointment: Appointment, *, by: Any) -> Recall | None:
+    """Scheduling's one call after booking an appointment or changing its status: a live
+    treatment or consultation booked after the course closes the patient's open (or
+    declined) recall as booked; that booking cancelled or missed puts it back on the list.
+    Returns the recall changed, if any."""
+    if appointment.kind not in BOOKING_KINDS:
+        return None
+    with transaction.atomic():
+        if appointment.status in LIVE_STATUSES:
+            recall = _bookable(appointment)
+            if recall is None:
+                return None
+            recall.status, recall.booked_appointment = RecallStatus.BOOKED, appointment
+            recall.closed_at = timezone.now()
+        elif appointment.status in UNBOOKED:
+            recall = _booked_by(appointment)
+            if recall is None:
+                return None
+            recall.status = RecallStatus.CONTACTED if recall.contact_count else RecallStatus.DUE
+            recall.booked_appointment, recall.closed_at = None, None
+        else:
+            return None
+        recall.save(update_fields=["status", "booked_appointment", "closed_at", "updated_at"])
+        record_for_patient(
+            Action.CHANGE, recall, appointment.patient, by=by, status=recall.status,
+            appointment=str(appointment.public_id),
+        )  # fmt: skip
+    return recall
+
+
+def _bookable(appointment: Appointment) -> Recall | None:
+    starts_on = timezone.localtime(appointment.starts_at).date()
+    return (
+        Recall.objects.select_for_update()
+        .filter(
+            patient_id=appointment.patient_id,
+            status__in=(*OPEN_RECALL, RecallStatus.DECLINED),
+            treatment__treated_on__lt=starts_on,
+        )
+        .order_by("-opens_on", "-id")
+        .first()
+    )
+
+
+def _booked_by(appointment: Appointment) -> Recall | None:
+    return (
+        Recall.objects.select_for_update()
+        .filter(booked_appointment=appointment, status=RecallStatus.BOOKED)
+        .first()
+    )
+
+
+# --- the front desk's changes -----------------------------------------------------------------
+
+StaffStatus = Literal["contacted", "declined", "do_not_contact", "due"]
+# From which statuses the front desk may set each one (booked and treated follow events).
+STAFF_MOVES: dict[str, tuple[RecallStatus, ...]] = {
+    RecallStatus.CONTACTED: OPEN_RECALL,
+    RecallStatus.DECLINED: OPEN_RECALL,
+    RecallStatus.DO_NOT_CONTACT: (*OPEN_RECALL, RecallStatus.DECLINED),
+    RecallStatus.DUE: (RecallStatus.DECLINED, RecallStatus.DO_NOT_CONTACT),
+}
+
+
+def set_recall_status(recall: Recall, status: str, *, by: Any) -> Recall:
+    """The front desk's note on a recall: ``contacted`` (a call made: counts one contact),
+    ``declined``, ``do_not_contact``, or ``due`` again (after declined or do not contact).
+    Anything else, or a move the current status does not allow, is a ``ValidationError``."""
+    if status not in STAFF_MOVES:
+        raise ValidationError({"status": f"Choose one of: {', '.join(STAFF_MOVES)}."})
+    with transaction.atomic():
+        locked = Recall.objects.select_for_update().select_related("patient").get(pk=recall.pk)
+        before = locked.status
+        if before not in STAFF_MOVES[status]:
+            raise ValidationError(
+                {"status": f"A recall that is {locked.get_status_display().lower()} cannot "
+                 f"be marked {RecallStatus(status).label.lower()}."}
+            )  # fmt: skip
+        if status == RecallStatus.CONTACTED:
+            locked.record_contact()
+        else:
+            locked.status = status
+            locked.closed_at = None if status == RecallStatus.DUE else timezone.now()
+            locked.save(update_fields=["status", "closed_at", "updated_at"])
+        record_for_patient(
+            Action.CHANGE, locked, locked.patient, by=by, status=status, was=before,
+            contacts=locked.contact_count,
+        )  # fmt: skip
+    return locked
+
+
+def settle_recalls_after_merge(patient: Patient, *, by: Any) -> None:
+    """After two records merged, the patient keeps one live recall: that of their latest
+    course; the others close as treated (inside the merge's transaction)."""
+    live = list(
+        Recall.objects.select_for_update()
+        .filter(patient=patient)
+        .exclude(status=RecallStatus.TREATED)
+        .select_related("treatment")
+        .order_by("-treatment__treated_on", "-id")
+    )
+    for recall in live[1:]:
+        recall.status, recall.closed_at = RecallStatus.TREATED, timezone.now()
+        recall.save(update_fields=["status", "closed_at", "updated_at"])
+        record_for_patient(Action.CHANGE, recall, patient, by=by, status=recall.status, merged=True)
+
+
+def due_this_week(today: date) -> tuple[date, date]:
+    """Monday and the next Monday of ``today``'s week."""
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=7)
