@@ -5,22 +5,26 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from .throttle import SignInThrottle
+from .throttle import SignInThrottle, describe_wait
 
 CODE = re.compile(r"[0-9]{6}")
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing further tries after repeated failures."""
+    """Django's sign-in form, asking for a growing wait after repeated failures (throttle.py).
+
+    While a wait runs the password is not checked; the refused attempt is audited.
+    """
+
+    retry_after = 0  # seconds, when refused for the wait
 
     def clean(self) -> dict[str, Any]:
         throttle = SignInThrottle(self.request, self.data.get("username", ""))
-        if throttle.blocked():
-            raise ValidationError(
-                "Too many failed sign-ins. Please wait %(minutes)d minutes and try again.",
-                code="throttled",
-                params={"minutes": throttle.minutes},
-            )
+        seconds, scope = throttle.wait()
+        if scope is not None:
+            throttle.refused(seconds, scope)
+            self.retry_after = seconds
+            raise throttled_error(seconds)
         try:
             cleaned = super().clean()
         except ValidationError:
@@ -28,6 +32,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         throttle.succeeded()
         return cleaned
+
+
+def throttled_error(seconds: int) -> ValidationError:
+    return ValidationError(
+        "Too many failed sign-ins. Please wait %(wait)s and try again.",
+        code="throttled",
+        params={"wait": describe_wait(seconds)},
+    )
 
 
 class TwoFactorCodeForm(forms.Form):

@@ -9,7 +9,8 @@ covered by living under ``/staff/``. The public chat, the catalogue, the API and
 pages are not affected; someone not signed in meets the staff views' own ``login_required``.
 
 A device counts once confirmed with a correct code. Wrong codes at verification count in the
-same throttle as wrong passwords (``SignInThrottle``) and are audited; django-otp's own
+same throttle as wrong passwords (``SignInThrottle``) and are audited, as are codes refused
+while the throttle asks for a wait; django-otp's own
 per-device delay (1, 2, 4 … seconds after consecutive failures) applies on top.
 """
 
@@ -32,6 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from glabella.audit.models import Action
 from glabella.audit.services import record
 
+from .forms import throttled_error
 from .throttle import SignInThrottle
 
 STAFF_PREFIX = "/staff/"
@@ -112,12 +114,10 @@ def verify_two_factor(request: HttpRequest, device: TOTPDevice, code: str) -> No
     """Check a code against the user's confirmed device; on success the session is verified."""
     user: Any = request.user
     throttle = SignInThrottle(request, user.get_username())
-    if throttle.blocked():
-        raise ValidationError(
-            "Too many failed sign-ins. Please wait %(minutes)d minutes and try again.",
-            code="throttled",
-            params={"minutes": throttle.minutes},
-        )
+    seconds, scope = throttle.wait()
+    if scope is not None:
+        throttle.refused(seconds, scope, step="two_factor")
+        raise throttled_error(seconds)
     _refuse_while_device_waits(device)
     with transaction.atomic():
         verified = verify_token(user, device.persistent_id, code)

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
@@ -16,7 +17,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import two_factor
-from .forms import TwoFactorCodeForm
+from .devices import remember_device
+from .forms import ThrottledAuthenticationForm, TwoFactorCodeForm
+
+
+class SignInView(LoginView):
+    """Django's sign-in page with the throttled form: a refusal for the wait answers 429 with
+    Retry-After, and a successful sign-in marks the browser as a known device (devices.py)."""
+
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        remember_device(self.request, response, form.get_user().get_username())
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.retry_after:
+            response.status_code = 429
+            response["Retry-After"] = str(form.retry_after)
+        return response
 
 
 @never_cache

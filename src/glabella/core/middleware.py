@@ -9,6 +9,7 @@ Nothing reaches a view, so nothing is logged or saved.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -105,3 +106,51 @@ def refuse(request: HttpRequest, status: int, title: str, detail: str) -> HttpRe
     fragment = request.headers.get("HX-Request") == "true"
     template = "core/_request_refused.html" if fragment else "core/request_refused.html"
     return HttpResponse(render_to_string(template, context), status=status)
+
+
+class TrustedProxyMiddleware:
+    """First in the stack: whose word to take on the client's address and scheme.
+
+    From a peer in ``GLABELLA_TRUSTED_PROXIES`` the client is the right-most address of
+    X-Forwarded-For that is not itself a trusted proxy (the left part of the header is
+    whatever the client wrote), and X-Forwarded-Proto stays for ``SECURE_PROXY_SSL_HEADER``.
+    From anyone else both headers are dropped, so a client cannot choose the address that
+    the sign-in throttle, the rate limits and the audit trail see, nor claim HTTPS.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        peer = meta.get("REMOTE_ADDR", "")
+        if _trusted(peer):
+            meta["REMOTE_ADDR"] = forwarded_client(meta.get("HTTP_X_FORWARDED_FOR", "")) or peer
+        else:
+            meta.pop("HTTP_X_FORWARDED_FOR", None)
+            meta.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(text: str) -> bool:
+    address = _address(text)
+    return address is not None and any(address in net for net in settings.GLABELLA_TRUSTED_PROXIES)
+
+
+def forwarded_client(header: str) -> str:
+    """The client's address from a trusted proxy's X-Forwarded-For ("" when it names none)."""
+    hops = [hop for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            return ""  # garbage where a proxy should have written: trust nothing further left
+        if not _trusted(hop):
+            return str(address)
+    return str(_address(hops[0])) if hops else ""

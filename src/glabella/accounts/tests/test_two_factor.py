@@ -183,13 +183,16 @@ def test_a_wrong_code_is_refused_and_audited(client: Client, device, director) -
 def test_repeated_wrong_codes_end_in_the_sign_in_throttle(client: Client, device, settings) -> None:
     settings.SIGN_IN_FAILURE_LIMIT = 3
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # only Glabella's throttle, not the device's delay
+    settings.SIGN_IN_FIRST_DELAY_SECONDS = 30
     sign_in(client)
-    for _ in range(3):
+    for _ in range(4):  # three free, then a wait
         client.post(VERIFY, {"code": wrong_code(device)})
     response = client.post(VERIFY, {"code": code(device)})
-    assert "Too many failed sign-ins. Please wait 15 minutes" in response.content.decode()
+    assert "Too many failed sign-ins. Please wait 30 seconds" in response.content.decode()
     assert client.get(STAFF_PAGE)["Location"] == VERIFY + NEXT
-    assert AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED).count() == 3
+    failed = AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED).order_by("id")
+    assert [event.detail.get("throttled") for event in failed] == [None] * 4 + ["device"]
+    assert failed.last().detail["step"] == "two_factor"
 
 
 def test_the_device_makes_you_wait_after_a_wrong_code(client: Client, device) -> None:
