@@ -144,7 +144,17 @@ def book_appointment(patient: Patient, data: dict[str, Any], *, by: Any) -> Appo
             starts_at=appointment.starts_at.isoformat(),
             injector=appointment.injector.get_username(),
         )
+        _tell_recall(appointment, by=by)
     return appointment
+
+
+def _tell_recall(appointment: Appointment, *, by: Any) -> None:
+    """A treatment or consultation booked closes the patient's recall; cancelled or missed,
+    it reopens it (treatments.services.recall; imported here because treatments imports
+    this module)."""
+    from glabella.treatments.services.recall import note_appointment
+
+    note_appointment(appointment, by=by)
 
 
 def _save_or_refuse(appointment: Appointment, **save: Any) -> None:
@@ -311,6 +321,7 @@ def set_status(
         locked.status = status
         _save_or_refuse(locked, update_fields=["status", "updated_at"])
         record_for_patient(Action.CHANGE, locked, locked.patient, by=by, status=status)
+        _tell_recall(locked, by=by)
     return locked
 
 

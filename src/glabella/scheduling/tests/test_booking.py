@@ -377,7 +377,7 @@ def test_the_patient_page_offers_booking(request, dora, persona):
 
 
 def test_each_recall_row_links_to_booking_a_treatment(request, dora, injector):
-    signed_botox(dora, by=injector, days_ago=88)
+    signed_botox(dora, by=injector, days_ago=95)  # the window opened (the label's 90 days)
     page = client_as(request, "front_desk").get("/staff/recall/?clinic=north").content.decode()
     # A small GET form (a button, not a link) whose submission is the booking page's URL.
     assert (
