@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo serve test lint typecheck test-sqlite test-postgres bench messages clean
+.PHONY: help install demo worker serve test lint typecheck test-sqlite test-postgres bench messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -23,12 +23,30 @@ $(VENV)/.installed: pyproject.toml requirements/base.txt requirements/dev.txt
 
 install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
-demo: install ## Install, migrate, load the demo clinic and serve it on http://127.0.0.1:8000 (SQLite)
+demo: install ## Install, migrate, load the demo clinic and serve it on http://127.0.0.1:8000 (SQLite), with the message worker beside it
 	$(GLABELLA) migrate --no-input
 	$(GLABELLA) check
 	$(GLABELLA) demo
-	@echo "Glabella is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(GLABELLA) runserver $(HOST):$(PORT)
+	@echo "Glabella is serving on http://$(HOST):$(PORT)/ with the message worker (Ctrl-C stops both)"
+	@$(GLABELLA) worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(GLABELLA) runserver $(HOST):$(PORT)
+
+worker: install ## Run the background worker alone (messages to patients, and their scheduler)
+	$(GLABELLA) worker
+
+SERVE_DB ?= postgres://postgres@127.0.0.1:5432/glabella
+REDIS ?= redis://127.0.0.1:6379/0
+SERVE_ENV = DATABASE_URL=$${DATABASE_URL:-$(SERVE_DB)} REDIS_URL=$${REDIS_URL:-$(REDIS)} DEBUG=0 \
+	LOG_FORMAT=json DATABASE_CONN_MAX_AGE=60 ALLOWED_HOSTS=$(HOST),localhost HOST=$(HOST)
+
+serve: install ## The production stack locally: gunicorn (2 workers) and the worker (Procfile), PostgreSQL, Redis, the demo clinics
+	$(BIN)/python deploy/ensure_database.py "$${DATABASE_URL:-$(SERVE_DB)}"
+	$(SERVE_ENV) $(GLABELLA) migrate --no-input
+	$(SERVE_ENV) $(GLABELLA) collectstatic --no-input --verbosity 0
+	$(SERVE_ENV) $(GLABELLA) demo
+	@echo "Glabella (gunicorn + worker) is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	PATH=$(CURDIR)/$(BIN):$$PATH $(SERVE_ENV) $(BIN)/honcho start -f Procfile -p $(PORT)
 
 lint: install ## ruff (lint and format check) and the migrations check
 	$(BIN)/ruff check src bench

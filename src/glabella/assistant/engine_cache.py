@@ -247,3 +247,14 @@ def engine_for(clinic: Clinic) -> Assistant:
         if cached is None or cached[0] != revision:
             _assistants[key] = (revision, build_assistant(approved_items(clinic)))
         return _assistants[key][1]
+
+
+def warm(limit: int = 100) -> int:
+    """Loads the models and builds the first ``limit`` clinics' assistants, so a server
+    worker pays for them when it starts and not on a patient's first question."""
+    encoder(ENGLISH_ENCODER)
+    urgent_nets()
+    clinics = list(Clinic.objects.order_by("pk")[:limit])
+    for clinic in clinics:
+        engine_for(clinic)
+    return len(clinics)
