@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "glabella.core.middleware.TrustedProxyMiddleware",
+    "glabella.core.middleware.ApiProblemMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "glabella.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -24,14 +24,16 @@ DEFAULTS: dict[str, Wording] = {
         subject="Your appointment at {clinic_name}",
         body=(
             "Hello {first_name}, your {visit_kind} at {clinic_name} is booked for "
-            "{visit_date} at {visit_time}. To change or cancel it, call us on {phone}."
+            "{visit_date} at {visit_time}. To change or cancel it: {manage_link} "
+            "or call us on {phone}."
         ),
     ),
     MessageKind.REMINDER: Wording(
         subject="Reminder: your appointment on {visit_date}",
         body=(
             "Hello {first_name}, a reminder of your {visit_kind} at {clinic_name} on "
-            "{visit_date} at {visit_time}. If you cannot come, please call us on {phone}."
+            "{visit_date} at {visit_time}. If you cannot come, change or cancel it here: "
+            "{manage_link} or call us on {phone}."
         ),
     ),
     MessageKind.AFTERCARE: Wording(
@@ -83,4 +85,5 @@ SAMPLE_VALUES = {
     "booking_link": "https://example.test/c/your-clinic/book",
     "review_booking_link": "https://example.test/c/your-clinic/book?visit=review",
     "unsubscribe_link": "https://example.test/messages/unsubscribe/sample",
+    "manage_link": "https://example.test/c/your-clinic/book/visit/sample",
 }

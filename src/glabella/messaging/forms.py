@@ -7,5 +7,5 @@ class TemplateForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Placeholders in braces are filled in for each patient, e.g. {first_name}, "
-        "{visit_date}, {visit_time}, {clinic_name}, {phone}, {booking_link}.",
+        "{visit_date}, {visit_time}, {clinic_name}, {phone}, {booking_link}, {manage_link}.",
     )

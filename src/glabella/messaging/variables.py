@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -97,11 +98,19 @@ def values_for(clinic: Clinic, patient: Patient, subject: Subject) -> dict[str, 
     if appointment is not None:
         values.update(_visit_values(appointment.starts_at, zone))
         values["visit_kind"] = appointment.get_kind_display().lower()
+        values["manage_link"] = _manage_link(appointment)
         injector = appointment.injector
         values["injector_name"] = (
             (injector.get_full_name() or injector.get_username()) if injector else ""
         )
     return values
+
+
+def _manage_link(appointment: Any) -> str:
+    """The patient's signed link to move or cancel the visit (online booking's)."""
+    from glabella.booking.links import manage_url  # booking sends through messaging
+
+    return manage_url(appointment)
 
 
 def _visit_values(starts_at: datetime, zone: ZoneInfo) -> dict[str, str]:

@@ -33,12 +33,15 @@ class Command(BaseCommand):
             help="How often to run the message scheduler (0: never).",
         )
         parser.add_argument(
-            "--batch", action="store_true", help="Run the scheduler once, the tasks, then exit."
+            "--batch",
+            action="store_true",
+            help="Run the scheduler once (unless --scheduler-seconds 0), then the queued tasks, "
+            "then exit.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         seconds, batch = options["scheduler_seconds"], options["batch"]
-        if batch:
+        if batch and seconds > 0:
             run_scheduler()
         elif seconds > 0:
             stop = threading.Event()
