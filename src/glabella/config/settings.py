@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "glabella.scheduling",
     "glabella.treatments",
     "glabella.messaging",
+    "glabella.booking",
 ]
 
 MIDDLEWARE = [

@@ -20,3 +20,4 @@ urlpatterns = [
     path("", include("glabella.treatments.urls")),
     path("", include("glabella.messaging.urls")),
 ]
+    path("", include("glabella.booking.urls")),

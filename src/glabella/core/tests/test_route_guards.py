@@ -58,6 +58,14 @@ PUBLIC = {
 }
 # A method the route does not serve changes nothing either; nor does an empty API body, which
 # the schema refuses (422) before access is decided. The apps' matrices send valid bodies.
+    # Online booking: the clinic's public booking page (embeddable like the chat), and the
+    # patient's visit by a link signed for that one appointment (booking/tests refuse the rest).
+    "booking:book",
+    "booking:embed-script",
+    "booking:manage",
+    "booking:cancel",
+    "booking:move",
+    "booking:calendar",
 REFUSED = {405}
 REFUSED_API_BODY = 422
 PAGE_METHODS = ("get", "post")

@@ -1,0 +1,417 @@
+"""Online booking operations, each in one transaction with its audit events. The actor is
+the patient on the public page: events are recorded without a user ("anonymous", with the
+request's address, as the assistant's public chat records its own).
+
+``book_online`` matches the patient (``patients.services.match_patient``; a new patient is
+registered through ``register_patient``, an uncertain match is registered as a possible
+duplicate for the front desk and the booking held), books through
+``scheduling.services.book_appointment`` (its row locks and, on PostgreSQL, the exclusion
+constraint decide a race), holds it for the front desk when the clinic or the match says so,
+and queues the confirmation (``messaging.services.enqueue_booking_confirmation``, sent after
+commit). ``cancel_by_link`` and ``reschedule_by_link`` serve the patient's signed link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from glabella.accounts.models import Clinic
+from glabella.audit.models import Action
+from glabella.audit.services import record_for_patient
+from glabella.messaging.models import ConsentSource
+from glabella.messaging.services import enqueue_booking_confirmation, record_consent
+from glabella.patients.models import Channel, Patient
+from glabella.patients.services import MatchOutcome, MatchResult, match_patient, register_patient
+from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
+from glabella.scheduling.services import book_appointment, set_status
+
+from . import eligibility, offers
+from .eligibility import NotBookable
+from .models import BookingSettings, BookingStatus, MatchedAs, OnlineBooking, Reschedule
+
+OPEN = (AppointmentStatus.BOOKED, AppointmentStatus.PROPOSED)
+KINDS = (AppointmentKind.CONSULTATION, AppointmentKind.TREATMENT, AppointmentKind.REVIEW)
+
+
+class SlotTaken(Exception):
+    """The chosen time is no longer free; ``nearest`` are the free times nearest it."""
+
+    def __init__(self, message: str, nearest: list[offers.Offer]) -> None:
+        super().__init__(message)
+        self.nearest = nearest
+
+
+class TooLate(NotBookable):
+    """Inside the clinic's cancellation window: the patient calls instead."""
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    kind: str
+    who: str  # "any" or an injector's ref (offers.Injector.ref)
+    starts_at: datetime
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    phone: str
+    email: str
+    consent: bool
+    channel: str  # "sms" or "email": how the patient wants messages
+    key: UUID  # the form's one-time key
+
+
+def settings_for(clinic: Clinic) -> BookingSettings:
+    """The clinic's booking settings, made with the defaults the first time."""
+    found: BookingSettings | None = getattr(clinic, "_booking_settings", None)
+    if found is None:
+        found, _ = BookingSettings.objects.get_or_create(clinic=clinic)
+        clinic._booking_settings = found  # type: ignore[attr-defined]
+    return found
+
+
+def last_bookable_day(clinic: Clinic, now: datetime) -> date:
+    return timezone.localtime(now, clinic.zone).date() + timedelta(
+        days=settings_for(clinic).days_ahead
+    )
+
+
+# --- booking ------------------------------------------------------------------------------
+
+
+def booked_with(clinic: Clinic, key: UUID) -> OnlineBooking | None:
+    """What the form with ``key`` booked, if it was submitted before."""
+    return (
+        OnlineBooking.objects.filter(clinic=clinic, key=key)
+        .select_related("appointment__clinic", "appointment__injector", "patient")
+        .first()
+    )
+
+
+def book_online(
+    clinic: Clinic, wanted: BookingRequest, *, now: datetime | None = None
+) -> OnlineBooking:
+    """Book ``wanted`` for the patient it describes. Returns the booking (the earlier one
+    when this form was already submitted). Raises ``NotBookable`` (the page says why),
+    ``SlotTaken`` (with the nearest free times) or ``ValidationError`` (bad input)."""
+    now = now or timezone.now()
+    earlier = booked_with(clinic, wanted.key)
+    if earlier is not None:
+        return earlier
+    users = _check_request(clinic, wanted, now)
+    try:
+        with transaction.atomic():
+            return _book(clinic, wanted, users)
+    except IntegrityError:
+        earlier = booked_with(clinic, wanted.key)  # the same form, committed meanwhile
+        if earlier is None:
+            raise
+        return earlier
+    except NotBookable as refusal:
+        _record_refusal(refusal, wanted)
+        raise
+    except SlotTaken as taken:
+        earlier = booked_with(clinic, wanted.key)  # a double submit that waited for the first
+        if earlier is not None:
+            return earlier
+        last = last_bookable_day(clinic, now)
+        nearest = offers.nearest_offers(
+            clinic, users, wanted.kind, wanted.starts_at, now=now, last_day=last
+        )
+        raise SlotTaken(str(taken), nearest) from taken
+
+
+def _check_request(clinic: Clinic, wanted: BookingRequest, now: datetime) -> list[Any]:
+    if not settings_for(clinic).enabled:
+        raise NotBookable(f"{clinic.name} does not take bookings online: call {clinic.phone}.")
+    if wanted.kind not in KINDS:
+        raise ValidationError({"kind": "Choose what to book."})
+    users = offers.chosen_users(clinic, wanted.who)
+    if not users:
+        raise ValidationError({"who": "Choose one of our injectors, or anyone."})
+    if timezone.is_naive(wanted.starts_at) or wanted.starts_at <= now:
+        raise ValidationError({"starts_at": "Choose a time from now on."})
+    if wanted.starts_at.astimezone(clinic.zone).date() > last_bookable_day(clinic, now):
+        raise ValidationError({"starts_at": "That is further ahead than we take bookings."})
+    return users
+
+
+def _book(clinic: Clinic, wanted: BookingRequest, users: list[Any]) -> OnlineBooking:
+    """Inside the transaction: match, check, register, book, hold, confirm, audit."""
+    match = match_patient(
+        clinic,
+        first_name=wanted.first_name,
+        last_name=wanted.last_name,
+        date_of_birth=wanted.date_of_birth,
+        phone=wanted.phone,
+        email=wanted.email,
+    )
+    follows = _check_eligible(clinic, wanted, match)
+    patient = match.patient if match.outcome == MatchOutcome.EXACT else _register(clinic, wanted)
+    if wanted.consent:
+        record_consent(
+            patient, consent=True, channel=wanted.channel, source=ConsentSource.ONLINE_BOOKING
+        )
+    appointment = _book_first_free(patient, wanted, users, follows)
+    held = match.outcome == MatchOutcome.UNCERTAIN or settings_for(clinic).hold_for_front_desk
+    if held:
+        _hold(appointment)
+    if follows is not None:
+        _drop_review_proposals(follows, besides=appointment)
+    booking = OnlineBooking.objects.create(
+        clinic=clinic,
+        key=wanted.key,
+        patient=patient,
+        appointment=appointment,
+        matched_as=MatchedAs(str(match.outcome)),
+        status=BookingStatus.HELD if held else BookingStatus.CONFIRMED,
+        any_injector=wanted.who == "any",
+    )
+    record_for_patient(
+        Action.CREATE,
+        booking,
+        patient,
+        by=None,
+        matched_as=booking.matched_as,
+        candidates=[str(c.patient.public_id) for c in match.candidates],
+        status=booking.status,
+        appointment=str(appointment.public_id),
+    )
+    if not held:
+        enqueue_booking_confirmation(appointment)
+    return booking
+
+
+def _check_eligible(clinic: Clinic, wanted: BookingRequest, match: MatchResult) -> Any:
+    """The treatment a review follows (None otherwise); ``NotBookable`` when this patient
+    cannot book this kind online. A refusal that read a record is audited."""
+    try:
+        if wanted.kind == AppointmentKind.REVIEW:
+            if match.patient is None:
+                raise NotBookable(
+                    "We could not find your treatment from these details: please call us on "
+                    f"{clinic.phone} to book your review."
+                )
+            return eligibility.treatment_to_review(match.patient)
+        if wanted.kind == AppointmentKind.TREATMENT:
+            if match.outcome == MatchOutcome.NONE:
+                raise NotBookable(
+                    "New patients start with a consultation: please book a consultation."
+                )
+            if match.patient is not None:
+                day = wanted.starts_at.astimezone(clinic.zone).date()
+                eligibility.check_treatment(match.patient, settings_for(clinic), on=day)
+    except NotBookable as refusal:
+        refusal.patient = match.patient  # type: ignore[attr-defined]
+        raise
+    return None
+
+
+def _record_refusal(refusal: NotBookable, wanted: BookingRequest) -> None:
+    """A refusal that read a patient's record (their consultations, treatments) is audited,
+    in its own transaction (the booking's was rolled back)."""
+    patient = getattr(refusal, "patient", None)
+    if patient is None:
+        return
+    with transaction.atomic():
+        record_for_patient(
+            Action.VIEW,
+            patient,
+            patient,
+            by=None,
+            online_booking="refused",
+            kind=wanted.kind,
+            reason=str(refusal),
+        )
+
+
+def _register(clinic: Clinic, wanted: BookingRequest) -> Patient:
+    channel = wanted.channel if wanted.consent else Channel.NONE
+    data = {
+        "first_name": wanted.first_name,
+        "last_name": wanted.last_name,
+        "date_of_birth": wanted.date_of_birth,
+        "phone": wanted.phone,
+        "email": wanted.email,
+        "preferred_channel": channel,
+        "consent_to_contact": wanted.consent,
+    }
+    return register_patient(clinic, data, by=None, key=wanted.key, source="online")
+
+
+def _book_first_free(
+    patient: Patient, wanted: BookingRequest, users: list[Any], follows: Any
+) -> Appointment:
+    """Book the first of ``users`` (one, or every injector for "any") free then; each try in
+    its own savepoint, so a refused try leaves nothing (and releases its locks)."""
+    refusal = ""
+    for user in users:
+        data = {
+            "kind": wanted.kind,
+            "starts_at": wanted.starts_at,
+            "injector": user,
+            "follows": follows,
+            "note": "Booked online",
+        }
+        try:
+            with transaction.atomic():
+                return book_appointment(patient, data, by=None)
+        except ValidationError as error:
+            if set(error.message_dict) != {"starts_at"}:
+                raise
+            refusal = " ".join(error.message_dict["starts_at"])
+    raise SlotTaken(refusal or "That time was just taken.", [])
+
+
+def _hold(appointment: Appointment) -> None:
+    """Booked under the locks, then held for the front desk: a proposal, which the day
+    sheet's "to confirm" list shows and whose confirmation repeats the overlap check."""
+    appointment.status = AppointmentStatus.PROPOSED
+    appointment.save(update_fields=["status", "updated_at"])
+    record_for_patient(
+        Action.CHANGE,
+        appointment,
+        appointment.patient,
+        by=None,
+        status=AppointmentStatus.PROPOSED,
+        reason="online booking held for the front desk",
+    )
+
+
+def _drop_review_proposals(treatment: Any, *, besides: Appointment) -> None:
+    """The system's proposed review for this treatment gives way to the one booked."""
+    proposals = Appointment.objects.filter(
+        follows=treatment, kind=AppointmentKind.REVIEW, status=AppointmentStatus.PROPOSED
+    ).exclude(pk=besides.pk)
+    for proposal in proposals:
+        set_status(proposal, AppointmentStatus.CANCELLED, by=None)
+
+
+# --- the patient's link -------------------------------------------------------------------
+
+
+def current_appointment(appointment: Appointment) -> Appointment:
+    """The appointment as it is now: moved ones lead to where they were moved."""
+    seen = 0
+    while seen < 100:
+        moved = Reschedule.objects.filter(old=appointment).select_related("new").first()
+        if moved is None:
+            return appointment
+        appointment, seen = moved.new, seen + 1
+    return appointment
+
+
+def view_by_link(clinic: Clinic, public_id: str) -> Appointment | None:
+    """The appointment the patient's link names (followed to its current time), audited as
+    a read by the patient; None when it is not this clinic's."""
+    found = (
+        Appointment.objects.filter(clinic=clinic, public_id=public_id)
+        .select_related("clinic", "patient", "injector")
+        .first()
+    )
+    if found is None:
+        return None
+    current = current_appointment(found)
+    with transaction.atomic():
+        record_for_patient(Action.VIEW, current, current.patient, by=None, via="patient link")
+    return current
+
+
+def can_change(appointment: Appointment, now: datetime) -> str:
+    """Why the patient cannot move or cancel it online, or ""."""
+    if appointment.status not in OPEN:
+        return "This appointment is no longer booked."
+    hours = settings_for(appointment.clinic).cancellation_hours
+    if appointment.starts_at - now < timedelta(hours=hours):
+        return (
+            f"Appointments can be changed online until {hours} hours before they start. "
+            f"Please call us on {appointment.clinic.phone}."
+        )
+    return ""
+
+
+def cancel_by_link(appointment: Appointment, *, now: datetime | None = None) -> Appointment:
+    now = now or timezone.now()
+    reason = can_change(appointment, now)
+    if reason:
+        raise TooLate(reason)
+    with transaction.atomic():
+        cancelled = set_status(appointment, AppointmentStatus.CANCELLED, by=None, now=now)
+        record_for_patient(
+            Action.CHANGE, cancelled, cancelled.patient, by=None, cancelled="by the patient's link"
+        )
+    return cancelled
+
+
+def reschedule_by_link(
+    appointment: Appointment, starts_at: datetime, *, now: datetime | None = None
+) -> Appointment:
+    """Move the appointment to ``starts_at`` with the same injector: the old one is cancelled
+    (kept as it was), a new one booked through the booking service, and the move recorded
+    (``Reschedule``), all in one transaction; ``SlotTaken`` leaves everything as it was."""
+    now = now or timezone.now()
+    reason = can_change(appointment, now)
+    if reason:
+        raise TooLate(reason)
+    clinic = appointment.clinic
+    if starts_at <= now or starts_at.astimezone(clinic.zone).date() > last_bookable_day(
+        clinic, now
+    ):
+        raise ValidationError({"starts_at": "Choose one of the times offered."})
+    try:
+        with transaction.atomic():
+            return _move(appointment, starts_at, now)
+    except ValidationError as error:
+        if set(error.message_dict) != {"starts_at"}:
+            raise
+        nearest = offers.nearest_offers(
+            clinic,
+            [appointment.injector],
+            appointment.kind,
+            starts_at,
+            now=now,
+            last_day=last_bookable_day(clinic, now),
+            minutes=appointment.duration_minutes,
+        )
+        raise SlotTaken(" ".join(error.message_dict["starts_at"]), nearest) from error
+
+
+def _move(appointment: Appointment, starts_at: datetime, now: datetime) -> Appointment:
+    # The injector's row first, as the booking service takes its locks (no deadlock).
+    get_user_model().objects.select_for_update().filter(pk=appointment.injector_id).first()
+    old = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if old.status not in OPEN:
+        raise TooLate("This appointment is no longer booked.")
+    held = old.status == AppointmentStatus.PROPOSED
+    set_status(old, AppointmentStatus.CANCELLED, by=None, now=now)
+    data = {
+        "kind": old.kind,
+        "starts_at": starts_at,
+        "injector": old.injector,
+        "follows": old.follows,
+        "duration_minutes": old.duration_minutes,
+        "note": old.note,
+    }
+    new = book_appointment(old.patient, data, by=None)
+    if held:
+        _hold(new)
+    Reschedule.objects.create(clinic=old.clinic, patient=old.patient, old=old, new=new)
+    record_for_patient(
+        Action.CHANGE,
+        new,
+        new.patient,
+        by=None,
+        moved_from=str(old.public_id),
+        starts_at_before=old.starts_at.isoformat(),
+        starts_at=new.starts_at.isoformat(),
+    )
+    if not held:
+        enqueue_booking_confirmation(new)
+    return new
