@@ -149,10 +149,8 @@ def clinic_calendar(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def injector_calendar(request: HttpRequest) -> HttpResponse:
     clinic = staff_clinic(request, MANAGE)
-    source = request.POST if request.method == "POST" else request.GET
-    injector = next(
-        (u for u in injectors_of(clinic) if u.get_username() == source.get("injector")), None
-    )
+    name = request.POST.get("injector") or request.GET.get("injector")
+    injector = next((u for u in injectors_of(clinic) if u.get_username() == name), None)
     if injector is None:
         raise Http404("No such injector at this clinic.")
     with timezone.override(clinic.zone):
