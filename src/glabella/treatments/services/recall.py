@@ -61,6 +61,7 @@ def open_recall(course: TreatmentRecord, *, by: Any) -> Recall | None:
     )
     now = timezone.now()
     newer = [r for r in earlier if r.treatment.treated_on > course.treated_on]
+    status = _first_status(earlier, newer)
     for recall in earlier:
         if recall not in newer:
             recall.status, recall.closed_at = RecallStatus.TREATED, now
@@ -73,7 +74,7 @@ def open_recall(course: TreatmentRecord, *, by: Any) -> Recall | None:
         injector_id=course.injector_id,
         opens_on=course.recall_opens_on,
         closes_on=max(course.recall_closes_on or course.recall_opens_on, course.recall_opens_on),
-        status=_first_status(earlier, newer),
+        status=status,
         closed_at=now if newer else None,
         created_by=by,
     )

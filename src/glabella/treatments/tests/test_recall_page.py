@@ -4,6 +4,7 @@ export, the front desk's notes, contact consent, isolation, query count."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from glabella.accounts.models import Membership, Role
 from glabella.audit.models import AuditEvent
 from glabella.patients.models import Patient
 from glabella.treatments import services
-from glabella.treatments.models import TreatmentRecord
+from glabella.treatments.models import Recall, RecallStatus, TreatmentRecord
 
 from .conftest import chart_glabellar
 
@@ -172,3 +173,122 @@ def test_query_count_does_not_grow_with_rows(  # type: ignore[no-untyped-def]
     with django_assert_max_num_queries(MAX_QUERIES):
         page = client.get(URL).content.decode()
     assert len(_names(page)) == 4
+
+
+# --- statuses, windows, paging, CSV --------------------------------------------------------------
+
+
+def _bulk(clinic: Any, injector: Any, count: int, *, opened_days_ago: int = 3) -> list[Recall]:
+    """``count`` signed courses with their recalls, written directly (fast), one a day apart."""
+    today = timezone.localdate()
+    recalls = []
+    for n in range(count):
+        patient = _patient(clinic, f"Bulk{n:03d}")
+        opens = today - timedelta(days=opened_days_ago + n)
+        course = TreatmentRecord.objects.create(
+            clinic=clinic, patient=patient, injector=injector, product="botox",
+            treated_on=opens - timedelta(days=90), vial_units=100, diluent_ml=Decimal("2.5"),
+            status="signed", signed_at=timezone.now(), recall_opens_on=opens,
+            recall_closes_on=opens + timedelta(days=22),
+        )  # fmt: skip
+        recalls.append(
+            Recall.objects.create(
+                clinic=clinic,
+                patient=patient,
+                treatment=course,
+                product="botox",
+                injector=injector,
+                opens_on=opens,
+                closes_on=opens + timedelta(days=22),
+            )  # fmt: skip
+        )
+    return recalls
+
+
+def test_pages_of_fifty_newest_first(client, injector, clinic, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    _bulk(clinic, injector, 55)
+    client.force_login(injector)
+    client.get(URL)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        first = client.get(URL).content.decode()
+    second = client.get(URL, {"page": "2"}).content.decode()
+    beyond = client.get(URL, {"page": "999"}).content.decode()
+    junk = client.get(URL, {"page": "x'--"}).content.decode()
+
+    assert _names(first) == [f"Bulk{n:03d}" for n in range(50)]
+    assert "Page 1 of 2" in first and "page=2" in first
+    assert _names(second) == [f"Bulk{n:03d}" for n in range(50, 55)]
+    assert _names(beyond) == _names(second)
+    assert _names(junk) == _names(first)
+    assert "Download CSV (55 rows)" in first
+
+
+def test_booked_declined_and_do_not_contact_leave_the_list(client, injector, clinic) -> None:  # type: ignore[no-untyped-def]
+    able, baker, cole, dunn = _bulk(clinic, injector, 4)
+    Recall.objects.filter(pk=able.pk).update(status=RecallStatus.BOOKED)
+    Recall.objects.filter(pk=baker.pk).update(status=RecallStatus.DECLINED)
+    Recall.objects.filter(pk=cole.pk).update(status=RecallStatus.DO_NOT_CONTACT)
+    Recall.objects.filter(pk=dunn.pk).update(status=RecallStatus.CONTACTED, contact_count=2)
+    client.force_login(injector)
+
+    assert _names(client.get(URL).content.decode()) == ["Bulk003"]
+    for status, name in [("booked", "Bulk000"), ("declined", "Bulk001"),
+                         ("do_not_contact", "Bulk002"), ("contacted", "Bulk003")]:  # fmt: skip
+        assert _names(client.get(URL, {"status": status}).content.decode()) == [name]
+    assert client.get(URL, {"status": "lost"}).status_code == 200  # a field error, not a 500
+    assert 'id="id_status_error"' in client.get(URL, {"status": "lost"}).content.decode()
+
+
+def test_the_window_filters(client, injector, clinic) -> None:  # type: ignore[no-untyped-def]
+    recent = _bulk(clinic, injector, 1, opened_days_ago=2)[0]
+    closed = _bulk(clinic, injector, 1, opened_days_ago=40)[0]
+    ahead = _bulk(clinic, injector, 1, opened_days_ago=-10)[0]
+    far = _bulk(clinic, injector, 1, opened_days_ago=-60)[0]
+    client.force_login(injector)
+
+    def shown(window: str) -> set[int]:
+        page = client.get(URL, {"window": window}).content.decode()
+        return {r.pk for r in (recent, closed, ahead, far) if str(r.patient.public_id) in page}
+
+    assert shown("due") == {recent.pk, closed.pk}
+    assert shown("open") == {recent.pk}
+    assert shown("overdue") == {closed.pk}
+    assert shown("upcoming") == {ahead.pk}
+    assert shown("any") == {recent.pk, closed.pk, ahead.pk, far.pk}
+
+
+def test_the_csv_export_streams_the_filtered_rows_and_is_audited(client, injector, clinic) -> None:  # type: ignore[no-untyped-def]
+    recalls = _bulk(clinic, injector, 3)
+    Patient.objects.filter(pk=recalls[1].patient_id).update(last_name="=HYPERLINK(1)")
+    Recall.objects.filter(pk=recalls[2].pk).update(status=RecallStatus.BOOKED)
+    client.force_login(injector)
+
+    response = client.get("/staff/recall/export.csv", {"product": "botox"})
+
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="recall-north-')
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("last_name,first_name,date_of_birth,phone,email")
+    assert len(lines) == 3  # the header and the two open recalls (the booked one left)
+    assert lines[1].startswith("Bulk000,Pat,1980-01-01,(555) 010-2000,,sms,yes,botox,")
+    assert "Glabellar" not in lines[1] and ",due,0," in lines[1]
+    assert lines[2].startswith("'=HYPERLINK(1),Pat")  # not run as a formula
+    event = AuditEvent.objects.get(action="export")
+    assert (event.object_type, event.actor_label, event.detail["rows"]) == (
+        "treatments.recall_list", "nurse-ben", 2,
+    )  # fmt: skip
+    assert event.detail["filters"]["product"] == "botox"
+
+
+def test_a_bad_export_filter_is_a_400_and_nothing_is_exported(client, injector, clinic) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(injector)
+    response = client.get("/staff/recall/export.csv", {"due_week": "2025-W99"})
+    assert response.status_code == 400
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_others_cannot_export(client, other_director, due) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(other_director)
+    response = client.get("/staff/recall/export.csv", {"clinic": "north"})
+    assert response.status_code == 404
