@@ -1,8 +1,9 @@
 """Health endpoints for the process supervisor and the load balancer.
 
 ``/healthz`` answers as long as the process can serve a request (liveness: restart me if
-not). ``/readyz`` checks what a request needs: the database, the cache, the task queue and
-the assistant's model files (readiness: send me traffic only when these hold). Neither reads
+not). ``/readyz`` checks what a request needs: the database, the cache, the task queue,
+the assistant's model files and, in production, that the audit trail is out of the
+application's reach (readiness: send me traffic only when these hold). Neither reads
 patient data, neither needs a session, and both answer JSON the supervisor can log.
 """
 
@@ -13,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from functools import cache
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -90,9 +92,22 @@ def _verified_models() -> str:
     return "embedding models verified"
 
 
+def audit_trail() -> str:
+    """In production the application's role must not be able to erase the audit trail."""
+    from glabella.audit.protection import trail_guard
+
+    guard = trail_guard()
+    if not guard.applicable:
+        return "no database roles (SQLite)"
+    if guard.erasable and settings.PRODUCTION:
+        raise PermissionError("; ".join(guard.problems()) + " (run `glabella audit_role`)")
+    return "protected" if not guard.erasable else "erasable (allowed outside production)"
+
+
 CHECKS: dict[str, Check] = {
     "database": database,
     "cache": shared_cache,
     "queue": task_queue,
     "models": model_files,
+    "audit": audit_trail,
 }

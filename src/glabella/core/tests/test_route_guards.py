@@ -31,6 +31,9 @@ pytestmark = pytest.mark.django_db
 
 PUBLIC = {
     "home",
+    # Liveness and readiness for the supervisor and load balancer: no patient data.
+    "healthz",
+    "readyz",
     "login",
     "logout",
     "accounts:two-factor-setup",
@@ -55,9 +58,6 @@ PUBLIC = {
     "messaging:sms-inbound",
     "messaging:email-inbound",
     "messaging:unsubscribe",
-}
-# A method the route does not serve changes nothing either; nor does an empty API body, which
-# the schema refuses (422) before access is decided. The apps' matrices send valid bodies.
     # Online booking: the clinic's public booking page (embeddable like the chat), and the
     # patient's visit by a link signed for that one appointment (booking/tests refuse the rest).
     "booking:book",
@@ -66,6 +66,9 @@ PUBLIC = {
     "booking:cancel",
     "booking:move",
     "booking:calendar",
+}
+# A method the route does not serve changes nothing either; nor does an empty API body, which
+# the schema refuses (422) before access is decided. The apps' matrices send valid bodies.
 REFUSED = {405}
 REFUSED_API_BODY = 422
 PAGE_METHODS = ("get", "post")
