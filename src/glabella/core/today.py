@@ -8,20 +8,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import transaction
+
 from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can
 from glabella.assistant.models import Handoff
 from glabella.assistant.services.contact import open_messages
+from glabella.audit.models import Action
+from glabella.audit.services import record
 from glabella.scheduling import services as scheduling
 from glabella.scheduling.models import Appointment
 from glabella.treatments import services as treatments
-from glabella.treatments.models import AdverseEvent
+from glabella.treatments.models import AdverseEvent, TreatmentRecord, TreatmentStatus
 
 APPOINTMENTS = "appointments.read"
 RECALL = "recall.read"
 CLINICAL = "patients.read_clinical"
 INBOX = "assistant.inbox"
 PATIENT_PAGES = "patients.read_demographics"
+SIGNS = "treatments.sign"
 # Enough to see the morning at a glance; the day sheet has the rest.
 SHORT_LIST = 8
 
@@ -57,6 +62,18 @@ class Messages:
 
 
 @dataclass(frozen=True)
+class Drafts:
+    """The signed-in injector's own treatment records still unsigned, oldest first."""
+
+    shown: list[TreatmentRecord]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.shown)
+
+
+@dataclass(frozen=True)
 class TodayBoard:
     """``None`` for a block the role may not see."""
 
@@ -65,6 +82,7 @@ class TodayBoard:
     recall_due_this_week: int | None
     follow_ups: FollowUps | None
     messages: Messages | None
+    drafts: Drafts | None = None
 
     @property
     def open_inbox(self) -> int | None:
@@ -78,7 +96,26 @@ def today_board(clinic: Clinic, *, today: date, by: Any) -> TodayBoard:
         recall_due_this_week=_recall_due(clinic, today, by) if can(by, clinic, RECALL) else None,
         follow_ups=_follow_ups(clinic) if can(by, clinic, CLINICAL) else None,
         messages=_messages(clinic, by) if can(by, clinic, INBOX) else None,
+        drafts=_drafts(clinic, by) if can(by, clinic, SIGNS) else None,
     )
+
+
+def _drafts(clinic: Clinic, by: Any) -> Drafts:
+    rows = TreatmentRecord.objects.for_clinic(clinic).filter(
+        injector=by, status=TreatmentStatus.DRAFT
+    )
+    shown = list(rows.select_related("patient").order_by("created_at", "id")[:SHORT_LIST])
+    count = len(shown) if len(shown) < SHORT_LIST else rows.count()
+    if shown:  # patients' names are shown: audited like any read of them
+        with transaction.atomic():
+            record(
+                action=Action.VIEW,
+                clinic=clinic,
+                actor=by,
+                object_type="treatments.my_drafts",
+                detail={"rows": len(shown), "total": count},
+            )
+    return Drafts(shown=shown, count=count)
 
 
 def _visits(clinic: Clinic, today: date, by: Any) -> Visits:
