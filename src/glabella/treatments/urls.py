@@ -71,5 +71,6 @@ urlpatterns = [
     # --- the recall list (views/recall.py) ---
     path("staff/recall/", recall.recall_list, name="recall"),
     path("staff/recall/export.csv", recall.recall_export, name="recall-export"),
+    path("staff/recall/contact/", recall.recall_contact, name="recall-contact"),
     path("staff/recall/<uuid:treatment_id>/status/", recall.recall_status, name="recall-status"),
 ]

@@ -13,7 +13,7 @@ from .outcomes import (
     start_touch_up,
     urgent_handoffs,
 )
-from .recall import note_appointment, set_recall_status
+from .recall import ContactRun, contact_due_this_week, note_appointment, set_recall_status
 from .recall_list import (
     RecallEntry,
     RecallFilters,
@@ -38,6 +38,7 @@ from .records import (
 )
 
 __all__ = [
+    "ContactRun",
     "RecallEntry",
     "RecallFilters",
     "RecallPage",
@@ -47,6 +48,7 @@ __all__ = [
     "add_vial",
     "amend_treatment",
     "check_record",
+    "contact_due_this_week",
     "export_recall_csv",
     "mirror_sites",
     "note_appointment",

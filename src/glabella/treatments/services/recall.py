@@ -13,17 +13,20 @@ audited in its transaction."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
-from glabella.audit.services import record_for_patient
+from glabella.audit.services import record, record_for_patient
 from glabella.clinical import Schedule
-from glabella.patients.models import Patient
+from glabella.patients.models import Channel, Patient
 from glabella.scheduling.models import (
     LIVE_STATUSES,
     Appointment,
@@ -205,3 +208,59 @@ def due_this_week(today: date) -> tuple[date, date]:
     """Monday and the next Monday of ``today``'s week."""
     monday = today - timedelta(days=today.weekday())
     return monday, monday + timedelta(days=7)
+
+
+# --- contacting the week's selection ------------------------------------------------------------
+
+CONTACT_LIMIT = 200  # invitations queued by one press of the button
+
+
+@dataclass(frozen=True)
+class ContactRun:
+    queued: int  # messages put in the outbox (each recall counted as contacted)
+    not_queued: int  # already queued, or the patient had the clinic's maximum of recalls
+    without_consent: int  # due this week but not agreeing to messages: call them instead
+    left_over: int  # beyond CONTACT_LIMIT: press again
+
+
+def contact_due_this_week(
+    clinic: Clinic, rows: QuerySet[Recall], *, today: date, by: Any
+) -> ContactRun:
+    """Queue the recall message (``messaging.services.enqueue_recall``) for each of ``rows``
+    (the list's filtered selection) not contacted yet whose window opened this week (from
+    Monday to ``today``: never before it opens) and who agreed to messages, at most
+    ``CONTACT_LIMIT``. Each message is its own
+    transaction (a refusal leaves the others); the run is audited with its counts."""
+    from glabella.messaging.services import enqueue_recall  # the messaging app sits above us
+
+    monday = today - timedelta(days=today.weekday())
+    # Only those not contacted yet: pressing again does not send a second message.
+    week = rows.filter(status=RecallStatus.DUE, opens_on__gte=monday, opens_on__lte=today)
+    consenting = week.filter(patient__consent_to_contact=True).exclude(
+        patient__preferred_channel=Channel.NONE
+    )
+    chosen = list(consenting.select_related("patient", "clinic", "treatment")[:CONTACT_LIMIT])
+    queued = [r for r in chosen if _queued(enqueue_recall, r, by=by)]
+    run = ContactRun(
+        queued=len(queued),
+        not_queued=len(chosen) - len(queued),
+        without_consent=week.count() - consenting.count(),
+        left_over=max(consenting.count() - len(chosen), 0),
+    )
+    with transaction.atomic():
+        record(
+            action=Action.CREATE,
+            clinic=clinic,
+            actor=by,
+            object_type="treatments.recall_contact",
+            detail={**asdict(run), "week": monday.isoformat(),
+                    "recalls": [str(r.public_id) for r in queued]},
+        )  # fmt: skip
+    return run
+
+
+def _queued(enqueue: Any, recall: Recall, *, by: Any) -> bool:
+    try:
+        return enqueue(recall, by=by) is not None
+    except ValidationError:  # closed meanwhile (booked, declined): not contacted
+        return False

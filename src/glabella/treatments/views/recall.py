@@ -90,12 +90,45 @@ def recall_status(request: HttpRequest, treatment_id: UUID) -> HttpResponse:
     return redirect(reverse("treatments:recall") + query)
 
 
+@login_required
+@require_POST
+def recall_contact(request: HttpRequest) -> HttpResponse:
+    """ "Contact all due this week": queue the recall message for the filtered selection
+    whose window opened this week (see ``contact_due_this_week``)."""
+    clinic = staff_clinic(request, RECALL_WRITE)
+    form, filters = _filters(request, clinic, clinic.clinical_core(), data=request.POST)
+    back = reverse("treatments:recall") + "?" + urlencode(
+        [(k, v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"]
+    )  # fmt: skip
+    if filters is None:
+        messages.error(request, "Correct the filters first; nobody was contacted.")
+        return redirect(back)
+    today = timezone.localdate()
+    rows = services.recall_rows(clinic, filters, today=today)
+    run = services.contact_due_this_week(clinic, rows, today=today, by=request.user)
+    messages.success(request, _contact_summary(run))
+    return redirect(back)
+
+
+def _contact_summary(run: Any) -> str:
+    parts = [f"{run.queued} recall message{'s' if run.queued != 1 else ''} queued."]
+    if run.not_queued:
+        parts.append(f"{run.not_queued} not queued (already sent, or at the clinic's maximum).")
+    if run.without_consent:
+        parts.append(f"{run.without_consent} did not agree to messages: call them instead.")
+    if run.left_over:
+        parts.append(f"{run.left_over} more left: press again.")
+    return " ".join(parts)
+
+
 def _filters(
-    request: HttpRequest, clinic: Any, core: ClinicalCore
+    request: HttpRequest, clinic: Any, core: ClinicalCore, data: Any = None
 ) -> tuple[RecallFilterForm, services.RecallFilters | None]:
     injectors = staff_who_may(clinic, SIGN)
     form = RecallFilterForm(
-        request.GET, core=core, injectors=[(u.username, _name(u)) for u in injectors]
+        request.GET if data is None else data,
+        core=core,
+        injectors=[(u.username, _name(u)) for u in injectors],
     )
     if not form.is_valid():
         return form, None
