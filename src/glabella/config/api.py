@@ -1,9 +1,18 @@
-"""The one versioned JSON API (/api/v1/); each app adds its router here."""
+"""The one versioned JSON API (/api/v1/); each app adds its router here.
+
+Every error is RFC 9457 problem details (``core/problems.py``): the handlers below map each
+exception to its status, and the OpenAPI document lists the error responses of every
+operation (``openapi_errors.py``). Errors raised outside the API's views under /api/ are
+converted by ``core.middleware.ApiProblemMiddleware``.
+"""
+
+import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from glabella.assistant.api import router as assistant_router
@@ -11,11 +20,22 @@ from glabella.assistant.clinics import NoClinic
 from glabella.assistant.throttle import TooManyQuestions
 from glabella.clinical import ClinicalError, UnknownArea, UnknownProduct
 from glabella.core.api import router as catalogue_router
+from glabella.core.problems import problem_response
 from glabella.patients.api import router as patients_router
 from glabella.treatments.api import router as treatments_router
 from glabella.treatments.services.records import RecordLocked
 
-api = NinjaAPI(
+from .openapi_errors import document_errors
+
+logger = logging.getLogger("django.request")
+
+
+class GlabellaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = GlabellaAPI(
     title="Glabella API",
     version="1",
     description="JSON API of Glabella, software for neuromodulator clinics.",
@@ -32,17 +52,7 @@ def problem(
     request: HttpRequest, status: int, title: str, detail: str, errors: object = None
 ) -> HttpResponse:
     """An RFC 9457 problem-details response."""
-    body: dict[str, object] = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    response = api.create_response(request, body, status=status)
-    response["Content-Type"] = "application/problem+json"
-    return response
+    return problem_response(status, title, detail, errors)
 
 
 @api.exception_handler(ValidationError)
@@ -101,3 +111,19 @@ def clinical_error(request: HttpRequest, exc: ClinicalError) -> HttpResponse:
     if isinstance(exc, UnknownProduct | UnknownArea):
         return problem(request, 404, "Not found", str(exc))
     return problem(request, 422, "Cannot answer as asked", str(exc))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals: a body it cannot read (400), a failed CSRF check (403), …"""
+    detail = str(exc)
+    if exc.status_code == 403 and "CSRF" in detail:
+        detail = "CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header."
+    return problem(request, exc.status_code, "", detail)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unforeseen: logged with its traceback, answered as a 500 without details."""
+    logger.error("Internal Server Error: %s", request.path, exc_info=exc)
+    return problem(request, 500, "", "")

@@ -1,26 +1,38 @@
 """Refuse requests no page or endpoint can take, before any view runs.
 
 A NUL character cannot be stored in PostgreSQL text and has no place in anything a person
-types, and a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` would only fail later, deeper and as
-a server error. Both are answered here, once for every page and endpoint: 400 and 413, as
-RFC 9457 problem details under /api/, as a short page (or chat fragment for htmx) elsewhere.
-Nothing reaches a view, so nothing is logged or saved.
+types, a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` would only fail later, deeper and as
+a server error, and a date outside years 1800–2199 (``?date=0001-01-01``) is no clinic's
+and overflows the calendar arithmetic of the pages that take it. All are answered here,
+once for every page and endpoint: 400 and 413, as RFC 9457 problem details under /api/, as
+a short page (or chat fragment for htmx) elsewhere. Nothing reaches a view, so nothing is
+logged or saved.
+
+Also here: ``TrustedProxyMiddleware`` (whose word to take on the client's address) and
+``ApiProblemMiddleware`` (problem details for errors raised outside the API's views).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from .problems import MEDIA_TYPE, problem_response
+
 API_PREFIX = "/api/"
 NUL = "\x00"
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2199
+# A whole value that is a date (or a date and time); group 1: its year.
+DATE_VALUE = re.compile(r"(\d{4,})-\d\d-\d\d(?:[T ][0-9:.+Z-]*)?")
+JSON_DATE = re.compile(rb'"(\d{4,})-\d\d-\d\d(?:[T ][0-9:.+Z-]*)?"')
 
 
 class RequestGuardMiddleware:
@@ -36,6 +48,17 @@ class RequestGuardMiddleware:
                 "Please remove it and try again."
             )
             return refuse(request, 400, _("Null character"), detail)
+        wrong = out_of_range_date(request)
+        if wrong is not None:
+            detail = _(
+                "%(value)s is not a date this clinic can take: give one between %(a)s and %(b)s."
+            )
+            bounds = {
+                "value": wrong[:40],
+                "a": f"{EARLIEST_YEAR}-01-01",
+                "b": f"{LATEST_YEAR}-12-31",
+            }
+            return refuse(request, 400, _("Date out of range"), detail % bounds)
         return self.get_response(request)
 
 
@@ -66,6 +89,24 @@ def carries_nul(request: HttpRequest) -> bool:
     ):
         return _json_has_nul(body)
     return False
+
+
+def out_of_range_date(request: HttpRequest) -> str | None:
+    """The first value sent that is a whole date outside EARLIEST_YEAR–LATEST_YEAR, if any."""
+    values = [v for _, vs in request.GET.lists() for v in vs]
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.META.get("CONTENT_LENGTH"):
+        content_type = request.content_type or ""
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [v for _, vs in request.POST.lists() for v in vs if isinstance(v, str)]
+        elif content_type == "application/json" or content_type.endswith("+json"):
+            for found in JSON_DATE.finditer(request.body):
+                if not EARLIEST_YEAR <= int(found.group(1)) <= LATEST_YEAR:
+                    return found.group(0).decode("ascii").strip('"')
+    for value in values:
+        found = DATE_VALUE.fullmatch(value.strip())
+        if found and not EARLIEST_YEAR <= int(found.group(1)) <= LATEST_YEAR:
+            return value.strip()
+    return None
 
 
 def _any_nul(pairs: Iterable[tuple[str, list[Any]]]) -> bool:
@@ -99,8 +140,7 @@ def _too_large_detail() -> str:
 
 def refuse(request: HttpRequest, status: int, title: str, detail: str) -> HttpResponse:
     if request.path_info.startswith(API_PREFIX):
-        body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-        return JsonResponse(body, status=status, content_type="application/problem+json")
+        return problem_response(status, title, detail)
     back = request.path.replace(NUL, "") if request.method != "GET" else "/"
     context = {"title": title, "detail": detail, "status": status, "back": back}
     fragment = request.headers.get("HX-Request") == "true"
@@ -154,3 +194,42 @@ def forwarded_client(header: str) -> str:
         if not _trusted(hop):
             return str(address)
     return str(_address(hops[0])) if hops else ""
+
+
+# Headers a converted error keeps: what to do next (405's methods, 429's wait, 401's scheme).
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate", "Vary", "X-Request-ID")
+
+
+class ApiProblemMiddleware:
+    """Every error answered under /api/ is problem details, whoever raised it.
+
+    The API's own errors are already (config/api.py). This catches the rest, made outside
+    its views: an address no route matches (404), a method a route does not take (405), a
+    refused CSRF token (403) and Django's own server-error page (500). Their title comes
+    from the status; a JSON ``detail`` they carried is kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path_info.startswith(API_PREFIX) or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith(MEDIA_TYPE):
+            return response
+        problem = problem_response(response.status_code, detail=_carried_detail(response))
+        for header in KEPT_HEADERS:
+            if header in response:
+                problem[header] = response[header]
+        return problem
+
+
+def _carried_detail(response: HttpResponse) -> str:
+    if response.streaming or not response.get("Content-Type", "").startswith("application/json"):
+        return ""
+    try:
+        detail = json.loads(response.content).get("detail")
+    except (ValueError, AttributeError):
+        return ""
+    return detail if isinstance(detail, str) else ""

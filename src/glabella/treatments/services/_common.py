@@ -34,6 +34,15 @@ def refuse_future(day: date, field: str) -> None:
         raise ValidationError({field: f"{day} is in the future; record what has happened."})
 
 
+def refuse_before_birth(patient: Patient, day: date, field: str) -> None:
+    """A date before the patient was born is a typing error, and the clinical core's
+    screening (age on the day) cannot take it: refuse it as the field's error first."""
+    if day < patient.date_of_birth:
+        raise ValidationError(
+            {field: f"{day} is before the patient's date of birth ({patient.date_of_birth})."}
+        )
+
+
 def require_text(data: Mapping[str, Any], field: str, message: str) -> str:
     text = str(data.get(field) or "").strip()
     if not text:

@@ -16,7 +16,14 @@ from glabella.patients.models import Patient
 from glabella.patients.services import patient_intake
 
 from ..models import AssessedArea, Consultation, Decision, ScreeningOverride
-from ._common import blocking_findings, known_area, known_product, refuse_future, today
+from ._common import (
+    blocking_findings,
+    known_area,
+    known_product,
+    refuse_before_birth,
+    refuse_future,
+    today,
+)
 
 
 def screening_snapshot(result: ScreeningResult) -> list[dict[str, Any]]:
@@ -47,6 +54,7 @@ def record_consultation(patient: Patient, data: Mapping[str, Any], *, by: Any) -
     core = patient.clinic.clinical_core()
     held_on = data.get("held_on") or today()
     refuse_future(held_on, "held_on")
+    refuse_before_birth(patient, held_on, "held_on")
     areas = [_assessed(core, item, index) for index, item in enumerate(data.get("areas", []))]
     _refuse_repeated_areas(areas)
     product = str(data.get("product") or "")

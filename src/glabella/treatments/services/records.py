@@ -22,7 +22,15 @@ from glabella.scheduling.slots import proposed_start
 
 from ..charting import area_at, mirror_x, side_of
 from ..models import Amendment, InjectionSite, Side, TreatmentRecord, TreatmentStatus, VialUse
-from ._common import blocking_findings, known_area, known_product, parse_id, refuse_future, today
+from ._common import (
+    blocking_findings,
+    known_area,
+    known_product,
+    parse_id,
+    refuse_before_birth,
+    refuse_future,
+    today,
+)
 from .checks import check_record
 from .recall import open_recall, recall_window
 
@@ -303,6 +311,7 @@ def _validate(record: TreatmentRecord) -> None:
     if record.treated_on is None:
         raise ValidationError({"treated_on": "Give the treatment date."})
     refuse_future(record.treated_on, "treated_on")
+    refuse_before_birth(record.patient, record.treated_on, "treated_on")
     try:
         core.dilution(
             record.product, vial_units=record.vial_units, diluent_ml=float(record.diluent_ml)
