@@ -11,10 +11,16 @@ def _treatments() -> None:
     subprocess.run([sys.executable, "-m", "bench.treatments"], check=True)
 
 
+def _scheduling() -> None:
+    # Its own process too: free slots for a month for 10 injectors, pure and through SQLite.
+    subprocess.run([sys.executable, "-m", "bench.scheduling"], check=True)
+
+
 BENCHMARKS = {
     "clinical": clinical_core.main,
     "assistant": assistant.main,
     "treatments": _treatments,
+    "scheduling": _scheduling,
 }
 
 

@@ -114,6 +114,43 @@ def free_slots_for(
     )
 
 
+def free_slots_by_injector(
+    clinic: Clinic,
+    injectors: list[Any],
+    *,
+    first_day: date,
+    last_day: date,
+    minutes: int,
+    now: datetime,
+) -> dict[Any, list[datetime]]:
+    """``free_slots_for`` for several injectors at once (the clinic's rules read once, every
+    injector's hours, time off and appointments in one query each): {injector: slots}."""
+    rules = rules_for(clinic, first_day=first_day, last_day=last_day)
+    start, end = day_bounds(clinic, first_day, last_day)
+    ids = [user.pk for user in injectors]
+    hours: dict[int, list[Any]] = defaultdict(list)
+    for row in InjectorHours.objects.filter(clinic=clinic, injector_id__in=ids):
+        hours[row.injector_id].append(row)
+    away: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for row in TimeOff.objects.filter(injector_id__in=ids, starts_at__lt=end, ends_at__gt=start):
+        away[row.injector_id].append((row.starts_at, row.ends_at))
+    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    taken = Appointment.objects.filter(injector_id__in=ids).live().between(start, end)
+    for injector_id, begins, ends in taken.values_list("injector_id", "starts_at", "ends_at"):
+        busy[injector_id].append((begins, ends))
+    found = {}
+    for user in injectors:
+        diary = slots.Diary(
+            hours=_week(hours[user.pk]) if hours[user.pk] else None,
+            time_off=tuple(away[user.pk]),
+            busy=tuple(busy[user.pk]),
+        )
+        found[user] = slots.free_slots(
+            rules, diary, first_day=first_day, last_day=last_day, minutes=minutes, now=now
+        )
+    return found
+
+
 def calendar_refusal(clinic: Clinic, injector: Any, starts_at: datetime, minutes: int) -> str:
     """Why the clinic's calendar does not allow this appointment (closed, outside opening or
     working hours, time off), or ""."""

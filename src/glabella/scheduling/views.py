@@ -26,7 +26,7 @@ from glabella.patients.models import Patient
 
 from . import services
 from .access import READ, WRITE, get_appointment_for_user, injectors_of
-from .calendar import free_slots_for
+from .calendar import free_slots_by_injector
 from .forms import (
     BookingForm,
     DayForm,
@@ -198,10 +198,9 @@ def _free_days(clinic: Clinic, asked: dict[str, Any]) -> list[FreeDay]:
     minutes = asked["duration_minutes"] or kind_minutes(clinic, asked["kind"])
     first, last = asked["date"], asked["date"] + timedelta(days=SLOT_FINDER_DAYS - 1)
     now = timezone.now()
-    found = {
-        user: free_slots_for(clinic, user, first_day=first, last_day=last, minutes=minutes, now=now)
-        for user in chosen
-    }
+    found = free_slots_by_injector(
+        clinic, chosen, first_day=first, last_day=last, minutes=minutes, now=now
+    )
     days = []
     for offset in range(SLOT_FINDER_DAYS):
         shown = first + timedelta(days=offset)

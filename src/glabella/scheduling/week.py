@@ -15,7 +15,7 @@ from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
 from glabella.audit.services import record
 
-from .calendar import free_slots_for, injector_hours, opening_hours, rules_for
+from .calendar import free_slots_by_injector, injector_hours, opening_hours, rules_for
 from .models import Appointment, kind_minutes
 from .slots import MIDNIGHT, closure_on
 
@@ -69,15 +69,11 @@ def week_grid(
     minutes = kind_minutes(clinic, kind)
     zone = clinic.zone
     rules = rules_for(clinic, first_day=monday, last_day=days[-1])
-    free = {  # as UTC instants: one zone's datetimes compare by the clock, ignoring fold
-        user: {
-            s.astimezone(UTC)
-            for s in free_slots_for(
-                clinic, user, first_day=monday, last_day=days[-1], minutes=minutes, now=now
-            )
-        }
-        for user in injectors
-    }
+    found = free_slots_by_injector(
+        clinic, injectors, first_day=monday, last_day=days[-1], minutes=minutes, now=now
+    )
+    # As UTC instants: one zone's datetimes compare by the clock, ignoring fold.
+    free = {user: {s.astimezone(UTC) for s in starts} for user, starts in found.items()}
     appointments = _appointments(clinic, days, injectors, one_injector)
     first, last = _day_bounds(clinic, injectors if one_injector else [])
     rows = []
