@@ -13,6 +13,7 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 from glabella.treatments.models import AdverseEvent, Review, TreatmentRecord, TreatmentStatus
 
+from .calendar import set_demo_calendar
 from .clinics import DEMO, DEMO_CLINICS, SECOND, DemoClinic, ensure_clinic
 from .history import HistoryWriter, LotBook, Staff
 from .plans import Planner
@@ -66,6 +67,7 @@ def seed_demo(sizes: DemoSizes | None = None) -> list[ClinicSummary]:
             clinic, staff = ensure_clinic(spec)
             seeded = not clinic.patients.exists()
             if seeded:
+                set_demo_calendar(clinic, staff)
                 seed_clinic(clinic, staff, sizes.for_clinic(spec), spec.seed)
             summaries.append(summarize(clinic, seeded=seeded))
     return summaries
