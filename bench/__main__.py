@@ -16,11 +16,17 @@ def _scheduling() -> None:
     subprocess.run([sys.executable, "-m", "bench.scheduling"], check=True)
 
 
+def _booking() -> None:
+    # Its own process: 1,000 concurrent online bookings on a PostgreSQL database of its own.
+    subprocess.run([sys.executable, "-m", "bench.booking"], check=True)
+
+
 BENCHMARKS = {
     "clinical": clinical_core.main,
     "assistant": assistant.main,
     "treatments": _treatments,
     "scheduling": _scheduling,
+    "booking": _booking,
 }
 
 

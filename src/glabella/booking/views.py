@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from glabella.accounts.models import Clinic
 from glabella.assistant.clinics import NoClinic, clinic_by_slug
+from glabella.messaging.preferences import effective_preference
 from glabella.scheduling.models import Appointment
 from glabella.scheduling.services import display_name
 
@@ -192,6 +193,7 @@ def _manage_context(clinic: Clinic, appointment: Appointment) -> dict[str, Any]:
         "token": links.manage_token(appointment),
         "why_not": services.can_change(appointment, now),
         "held": appointment.status == "proposed",
+        "messaged": effective_preference(appointment.patient).accepts_messages,
     }
 
 

@@ -166,7 +166,11 @@ def register_patient(
     patient.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
-            Clinic.objects.select_for_update().filter(pk=clinic.pk).exists()
+            # NO KEY UPDATE: registrations take turns, but rows that merely point at the
+            # clinic (appointments, audit events) are not blocked; a plain FOR UPDATE made an
+            # online booking that registers (clinic, then injector) deadlock with one of a
+            # known patient (injector, then an insert pointing at the clinic).
+            Clinic.objects.select_for_update(no_key=True).filter(pk=clinic.pk).exists()
             earlier = registered_with(key, clinic) if key else None
             if earlier is not None:
                 return earlier

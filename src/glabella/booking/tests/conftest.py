@@ -61,5 +61,15 @@ def second_injector(django_user_model, clinic):  # type: ignore[no-untyped-def]
     return user
 
 
+@pytest.fixture
+def no_quiet_hours(clinic: Clinic) -> None:
+    """Quiet hours off, so the confirmation goes as soon as the booking commits."""
+    from glabella.messaging.clinic_settings import settings_for
+
+    messaging = settings_for(clinic)
+    messaging.quiet_start = messaging.quiet_end
+    messaging.save()
+
+
 def ref_of(user: Any, clinic: Clinic) -> str:
     return str(Membership.objects.get(user=user, clinic=clinic).public_id)

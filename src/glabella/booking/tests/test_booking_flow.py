@@ -24,13 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _messages_any_time(clinic):  # type: ignore[no-untyped-def]
-    """No quiet hours, so the confirmation goes as soon as the booking commits."""
-    from glabella.messaging.clinic_settings import settings_for
-
-    messaging = settings_for(clinic)
-    messaging.quiet_start = messaging.quiet_end
-    messaging.save()
+def _messages_any_time(no_quiet_hours):  # type: ignore[no-untyped-def]
+    """The confirmation goes as soon as the booking commits, whatever the time of day."""
 
 
 def test_the_page_walks_from_what_to_when_to_details(client, clinic, injector):
