@@ -98,7 +98,10 @@ def new_booking(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def clinic_calendar(request: HttpRequest) -> HttpResponse:
-    clinic = staff_clinic(request, MANAGE)
+    try:
+        clinic = staff_clinic(request, MANAGE)
+    except ClinicNotChosen as choice:
+        return render(request, "scheduling/choose_clinic.html", {"clinic_choices": choice.clinics})
     action = request.POST.get("action", "") if request.method == "POST" else ""
     settings_form = CalendarSettingsForm(instance=clinic)
     hours_form = WeekHoursForm(initial=WeekHoursForm.initial_for(opening_hours(clinic)))

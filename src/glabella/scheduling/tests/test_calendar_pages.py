@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from glabella.accounts.models import Membership, Role
 from glabella.audit.models import Action, AuditEvent
 from glabella.scheduling.models import Closure, InjectorHours, OpeningHours, TimeOff
 from glabella.testing import at, client_as, make_appointment
@@ -231,3 +232,17 @@ def test_the_slot_finder_lists_free_times_as_links_that_fill_the_form(request, d
     assert bad.status_code == 200
     assert "An appointment lasts from 5 to 240 minutes." in bad.content.decode()
     assert client.get(url, query).status_code == 200  # without HTMX: a page
+
+
+def test_the_navigation_links_to_the_calendar_for_directors_only(request, director):  # type: ignore[no-untyped-def]
+    link = '<a href="/staff/calendar/">Calendar</a>'
+    assert link in client_as(request, "director").get("/staff/").content.decode()
+    assert link not in client_as(request, "front_desk").get("/staff/").content.decode()
+
+
+def test_a_director_of_two_clinics_chooses_one_first(request, director, other_clinic):  # type: ignore[no-untyped-def]
+    Membership.objects.create(user=director, clinic=other_clinic, role=Role.MEDICAL_DIRECTOR)
+    page = client_as(request, "director").get("/staff/calendar/")
+
+    assert page.status_code == 200
+    assert 'href="?clinic=south"' in page.content.decode()

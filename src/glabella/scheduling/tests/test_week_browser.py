@@ -1,0 +1,89 @@
+"""The front desk on a tablet (headless Debian Chromium driven by Playwright): tap a free time
+in an injector's week, choose the patient, book from the prefilled form; then find a free
+time with the booking form's slot finder (HTMX) and book it."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from glabella.scheduling.models import Appointment
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+TABLET = {"width": 1024, "height": 1366}
+PASSWORD = "pw-long-enough"  # the shared personas' password
+SCREENSHOT = Path(tempfile.gettempdir()) / "week-view-tablet.png"
+expect.set_options(timeout=10_000)
+
+
+@pytest.fixture
+def tablet(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=TABLET, has_touch=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def _sign_in(page: Page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{live_server.url}{reverse('login')}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_tap_a_free_time_in_the_week_and_book_it(
+    tablet: Page, live_server, front_desk, injector, dora, alice
+) -> None:
+    page = tablet
+    today = timezone.localdate()
+    tuesday = today + timedelta(days=7 - today.weekday() + 1)  # next week's Tuesday
+    _sign_in(page, live_server, front_desk.username)
+
+    week = f"{reverse('scheduling:week')}?clinic=north&injector=nurse-ben&week={tuesday}"
+    page.goto(f"{live_server.url}{week}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Week")
+    page.screenshot(path=SCREENSHOT)  # to look at the grid as the desk sees it
+    slot = page.locator(f"a.slot[href*='date={tuesday:%Y-%m-%d}&time=10:00']")
+    box = slot.bounding_box()
+    assert box is not None and box["height"] >= 44  # a finger-sized target
+    slot.tap()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Book {tuesday:%Y-%m-%d} at 10:00")
+    page.get_by_label("Patient's name").fill("dora")
+    page.get_by_role("button", name="Find").tap()
+    page.get_by_role("link", name="Dora Plain").tap()
+
+    expect(page.get_by_label("Date")).to_have_value(f"{tuesday:%Y-%m-%d}")
+    expect(page.get_by_label("Start time")).to_have_value("10:00")
+    expect(page.get_by_label("Injector")).to_have_value("nurse-ben")
+    page.get_by_role("button", name="Book the appointment").tap()
+    expect(page.locator(".messages")).to_contain_text("Booked Dora Plain's treatment on")
+
+    booked = Appointment.objects.get(patient=dora)
+    assert timezone.localtime(booked.starts_at).date() == tuesday
+    assert timezone.localtime(booked.starts_at).strftime("%H:%M") == "10:00"
+
+    # The slot finder: 10:00 is taken now, so Alice's first free time that day is 10:30.
+    page.goto(f"{live_server.url}{reverse('scheduling:book', args=[alice.public_id])}")
+    page.get_by_label("Injector").select_option("nurse-ben")
+    page.get_by_label("Date").fill(f"{tuesday:%Y-%m-%d}")
+    page.get_by_role("button", name="Show free times").tap()
+    free = page.locator("#free-times")
+    expect(free).to_contain_text(f"{tuesday:%A %-d %B}")
+    times = free.locator("ul.slot-list").first.locator("a")
+    expect(times.nth(0)).to_contain_text("09:00")
+    expect(free.locator(f"a[href*='date={tuesday:%Y-%m-%d}&time=10:00']")).to_have_count(0)
+    free.locator(f"a[href*='date={tuesday:%Y-%m-%d}&time=10:30']").tap()
+    expect(page.get_by_label("Start time")).to_have_value("10:30")
+    page.get_by_role("button", name="Book the appointment").tap()
+    expect(page.locator(".messages")).to_contain_text("Booked Alice Testpatient's treatment")
+    assert Appointment.objects.filter(injector=injector).count() == 2
