@@ -79,6 +79,7 @@ def test_tap_a_free_time_in_the_week_and_book_it(
     page.get_by_role("button", name="Show free times").tap()
     free = page.locator("#free-times")
     expect(free).to_contain_text(f"{tuesday:%A %-d %B}")
+    assert page.url.endswith(f"/patients/{alice.public_id}/appointments/new/")  # swapped in
     times = free.locator("ul.slot-list").first.locator("a")
     expect(times.nth(0)).to_contain_text("09:00")
     expect(free.locator(f"a[href*='date={tuesday:%Y-%m-%d}&time=10:00']")).to_have_count(0)
