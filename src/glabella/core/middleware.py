@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -42,24 +43,30 @@ class RequestGuardMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if too_large(request):
             return refuse(request, 413, _("Request too large"), _too_large_detail())
-        if carries_nul(request):
-            detail = _(
-                "The text sent contains a null character (\\0), which cannot be accepted. "
-                "Please remove it and try again."
-            )
-            return refuse(request, 400, _("Null character"), detail)
-        wrong = out_of_range_date(request)
-        if wrong is not None:
-            detail = _(
-                "%(value)s is not a date this clinic can take: give one between %(a)s and %(b)s."
-            )
-            bounds = {
-                "value": wrong[:40],
-                "a": f"{EARLIEST_YEAR}-01-01",
-                "b": f"{LATEST_YEAR}-12-31",
-            }
-            return refuse(request, 400, _("Date out of range"), detail % bounds)
+        try:
+            refusal = _refusal(request)
+        except MultiPartParserError:  # e.g. multipart/form-data without a boundary
+            detail = _("The form data sent could not be read. Please try again.")
+            refusal = (_("Unreadable form"), detail)
+        if refusal is not None:
+            return refuse(request, 400, *refusal)
         return self.get_response(request)
+
+
+def _refusal(request: HttpRequest) -> tuple[str, str] | None:
+    """(title, detail) of a 400 for a null character or a date no clinic can take, else None."""
+    if carries_nul(request):
+        detail = _(
+            "The text sent contains a null character (\\0), which cannot be accepted. "
+            "Please remove it and try again."
+        )
+        return _("Null character"), detail
+    wrong = out_of_range_date(request)
+    if wrong is None:
+        return None
+    detail = _("%(value)s is not a date this clinic can take: give one between %(a)s and %(b)s.")
+    bounds = {"value": wrong[:40], "a": f"{EARLIEST_YEAR}-01-01", "b": f"{LATEST_YEAR}-12-31"}
+    return _("Date out of range"), detail % bounds
 
 
 def too_large(request: HttpRequest) -> bool:

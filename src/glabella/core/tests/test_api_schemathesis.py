@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import get_token
 from django.test import Client
 from hypothesis import HealthCheck, Phase
@@ -26,6 +28,17 @@ EXAMPLES_PER_OPERATION = 5
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(api.get_openapi_schema())))
 schema.app = get_wsgi_application()
 turn = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def one_connection():  # type: ignore[no-untyped-def]
+    """Keep the test's database connection (and its transaction) across the WSGI requests,
+    as Django's test client does: each request's end would otherwise close it."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

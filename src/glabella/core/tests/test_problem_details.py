@@ -124,6 +124,12 @@ def test_500_in_an_endpoint_is_logged_and_says_nothing_of_the_cause(
     assert "SECRET internal detail" in caplog.text
 
 
+def test_400_a_multipart_body_without_its_boundary(client: Client, director) -> None:
+    client.force_login(director)
+    response = client.post(PATIENTS, b"x=1", content_type="multipart/form-data")
+    assert_problem(response, 400, detail="could not be read")
+
+
 def test_500_outside_the_api_views_is_converted_too(rf) -> None:
     def django_error_page(request: HttpRequest) -> HttpResponse:
         return HttpResponseServerError("<h1>Server Error (500)</h1>")
@@ -150,7 +156,7 @@ def test_a_consultation_before_the_patients_birth_is_a_field_error(
     assert not Consultation.objects.exists()
 
 
-@pytest.mark.parametrize("day", ["0001-01-01", "1985-06-14"])
+@pytest.mark.parametrize("day", ["1800-01-01", "1985-06-14"])
 def test_a_treatment_before_the_patients_birth_is_a_field_error(
     client: Client, injector, alice, day: str
 ) -> None:
