@@ -101,10 +101,19 @@ def test_the_constraints_refusal_of_a_booking_is_the_clear_form_error(
     assert Appointment.objects.count() == 1
 
 
-@pytest.mark.usefixtures("no_lock_check")
-def test_the_constraint_stops_confirming_a_proposal_over_a_booking(
-    dora, alice, injector, front_desk
-) -> None:
+@pytest.mark.parametrize(
+    ("lock_check", "message"),
+    [
+        (True, "nurse-ben already has an appointment from 10:00 to 10:30."),
+        (False, "nurse-ben already has an appointment at that time."),  # the constraint's
+    ],
+    ids=["row-lock check", "constraint"],
+)
+def test_confirming_a_proposal_over_a_booking_is_refused_clearly(
+    request, dora, alice, injector, front_desk, lock_check: bool, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    if not lock_check:
+        request.getfixturevalue("no_lock_check")
     make_appointment(dora, _at(10), injector=injector)
     proposal = make_appointment(
         alice, _at(10, 15), injector=injector, status=AppointmentStatus.PROPOSED
@@ -113,24 +122,6 @@ def test_the_constraint_stops_confirming_a_proposal_over_a_booking(
     with pytest.raises(ValidationError) as refused:
         services.set_status(proposal, AppointmentStatus.BOOKED, by=front_desk)
 
-    assert refused.value.message_dict == {
-        "starts_at": ["nurse-ben already has an appointment at that time."]
-    }
+    assert refused.value.message_dict == {"starts_at": [message]}
     proposal.refresh_from_db()
     assert proposal.status == AppointmentStatus.PROPOSED
-
-
-def test_with_the_lock_check_confirming_over_a_booking_says_which_one(
-    dora, alice, injector, front_desk
-) -> None:
-    make_appointment(dora, _at(10), injector=injector)
-    proposal = make_appointment(
-        alice, _at(10, 15), injector=injector, status=AppointmentStatus.PROPOSED
-    )
-
-    with pytest.raises(ValidationError) as refused:
-        services.set_status(proposal, AppointmentStatus.BOOKED, by=front_desk)
-
-    assert refused.value.message_dict == {
-        "starts_at": ["nurse-ben already has an appointment from 10:00 to 10:30."]
-    }

@@ -5,39 +5,22 @@ time with the booking form's slot finder (HTMX) and book it."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from glabella.scheduling.models import Appointment
+from glabella.treatments.tests import test_chart_browser as chair_side
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+tablet = chair_side.tablet  # the tablet-sized page the chair-side flow uses
+sign_in = chair_side.sign_in
 
-TABLET = {"width": 1024, "height": 1366}
-PASSWORD = "pw-long-enough"  # the shared personas' password
 SCREENSHOT = Path(tempfile.gettempdir()) / "week-view-tablet.png"
-expect.set_options(timeout=10_000)
-
-
-@pytest.fixture
-def tablet(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=TABLET, has_touch=True)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
-def _sign_in(page: Page, live_server, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_tap_a_free_time_in_the_week_and_book_it(
@@ -46,7 +29,7 @@ def test_tap_a_free_time_in_the_week_and_book_it(
     page = tablet
     today = timezone.localdate()
     tuesday = today + timedelta(days=7 - today.weekday() + 1)  # next week's Tuesday
-    _sign_in(page, live_server, front_desk.username)
+    sign_in(page, live_server, front_desk.username)
 
     week = f"{reverse('scheduling:week')}?clinic=north&injector=nurse-ben&week={tuesday}"
     page.goto(f"{live_server.url}{week}")
