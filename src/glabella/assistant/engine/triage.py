@@ -13,6 +13,8 @@ lean towards firing: a symptom phrase fires unless its context clearly says othe
    - denied ("no trouble swallowing", "double vision? no."): never fires;
    - resolved, long past or habitual ("it went away", "years ago", "when I run") with no
      "now", "still" or "since ..." in the sentence: held back;
+   - someone else's, with an ordinary illness to explain it ("my son has a cold and is
+     wheezing") in a message that never says that person was treated: held back;
    - conditional ("if I got ...") or a question about risk ("could botox cause ...") with
      no sign in its clause that it is happening ("since Monday", "forever"): held back;
    - anything else fires. A held-back phrase still fires when a later sentence points back
@@ -105,6 +107,9 @@ class Cues:
     habitual: re.Pattern[str]
     past_marker: re.Pattern[str]
     anaphoric_current: re.Pattern[str]
+    other_person: re.Pattern[str]
+    other_cause: re.Pattern[str]
+    others_treatment: re.Pattern[str]
 
 
 # Cues that undo a frame; looked for in text where frame words are blanked out, so that
@@ -345,7 +350,7 @@ def _judge(hit: Span, message: Message, cues: Cues) -> Verdict:
     clause = message.clause_of(hit.start)
     if _is_denied(hit, clause, message, cues):
         return Verdict.DENIED
-    if _is_past(hit, clause, message):
+    if _is_past(hit, clause, message) or _is_someone_elses_illness(hit, message):
         return Verdict.HELD_BACK
     if _is_framed(hit, clause, message, cues) and not _said_to_be_present(clause, message):
         return Verdict.HELD_BACK
@@ -397,6 +402,17 @@ def _is_past(hit: Span, clause: Span, message: Message) -> bool:
     over_later = message.has("resolved", later) or message.has("remote_past", later)
     in_past = in_clause or (over_later and message.has("past_marker", clause))
     return in_past and not message.has("current", sentence)
+
+
+def _is_someone_elses_illness(hit: Span, message: Message) -> bool:
+    """Another person's (or a pet's) symptom with an ordinary illness to explain it, in a
+    message that never says that person was treated."""
+    sentence = message.sentences[message.sentence_index(hit.start)]
+    about_someone = message.has("other_person", Span(sentence.start, hit.start))
+    if not (about_someone and message.has("other_cause", sentence)):
+        return False
+    whole = Span(0, len(message.normalised))
+    return not message.has("others_treatment", whole)
 
 
 def _is_framed(hit: Span, clause: Span, message: Message, cues: Cues) -> bool:

@@ -461,20 +461,10 @@ def test_an_empty_message_is_not_urgent():
     assert triage("") == Triage(urgent=False, signals=(), evidence=())
 
 
-def test_two_thousand_messages_take_well_under_two_seconds():
-    messages = [message for _, message in MUST_FIRE] + MUST_NOT_FIRE
-    batch = (messages * (2000 // len(messages) + 1))[:2000]
-    triage("warm the cache")
-
-    started = time.perf_counter()
-    for message in batch:
-        triage(message)
-
-    assert time.perf_counter() - started < 2.0
-
-
 @pytest.mark.parametrize("filler", ["so ", "really ", "is ", "no ", "can't ", "my ", "hoarse. "])
-def test_a_message_stuffed_with_one_word_stays_fast(filler):
+def test_a_message_stuffed_with_one_word_cannot_stall_triage(filler):
+    """A guard against catastrophic backtracking (a pattern that explodes on repeated words
+    takes seconds to minutes), not a speed test: `make bench` measures speed."""
     started = time.perf_counter()
     triage(filler * 500 + "weak")
 
@@ -499,3 +489,40 @@ def test_companion_groups_exist():
 
     for group in lexicon.groups:
         assert group.urgent_with_any <= ids, group.id
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my son has a cold n hes wheezy so might need to move my appt",
+        "Can I reschedule? My daughter has a chest infection and is wheezing all night.",
+        "My husband has emphysema and gets short of breath, he'll wait in the car.",
+    ],
+)
+def test_someone_elses_ordinary_illness_is_held_back(message):
+    assert not triage(message).urgent
+
+
+@pytest.mark.parametrize(
+    ("signal", "message"),
+    [
+        # the other person was treated: their symptom is the toxin's until shown otherwise
+        ("breathing", "My mum had Dysport on Tuesday and has a cold, but now she's wheezing badly"),
+        ("breathing", "my daughter has asthma and since her botox she can't breathe properly"),
+        # no ordinary illness named ("stone cold" is not a cold)
+        ("speaking", "My girlfriend is slurring like she's drunk and she's stone cold sober."),
+        ("swallowing", "my wife can't swallow since yesterday"),
+        # the writer's own symptom is never explained away by a cold
+        ("breathing", "I've got a cold and I can't breathe properly since the injections"),
+    ],
+)
+def test_a_treated_or_unexplained_other_person_still_fires(signal, message):
+    verdict = triage(message)
+    assert verdict.urgent and signal in verdict.signals
+
+
+def test_someone_elses_illness_in_spanish_is_held_back_unless_treated():
+    assert not triage(
+        "Mi hijo tiene un resfriado y le cuesta respirar, ¿puedo cambiar mi cita?"
+    ).urgent
+    assert triage("A mi mamá le pusieron botox el martes y ahora no puede tragar").urgent
