@@ -12,7 +12,7 @@ from typing import Any
 
 from glabella.accounts.models import Clinic, Membership
 from glabella.scheduling.access import injectors_of
-from glabella.scheduling.calendar import free_slots_for
+from glabella.scheduling.calendar import free_slots_by_injector, free_slots_for
 from glabella.scheduling.models import kind_minutes
 from glabella.scheduling.services import display_name
 
@@ -70,17 +70,14 @@ def free_offers(
     (``besides``: an appointment being moved, whose own time counts as free; ``minutes``:
     its length, else the kind's usual one)."""
     minutes = minutes or kind_minutes(clinic, kind)
+    span = {"first_day": first_day, "last_day": last_day, "minutes": minutes, "now": now}
+    if besides is None:  # the clinic's rules read once, every injector's diary in one query
+        by_user = free_slots_by_injector(clinic, users, **span)
+    else:
+        by_user = {user: free_slots_for(clinic, user, besides=besides, **span) for user in users}
     free: dict[datetime, list[Any]] = defaultdict(list)
     for user in users:
-        for start in free_slots_for(
-            clinic,
-            user,
-            first_day=first_day,
-            last_day=last_day,
-            minutes=minutes,
-            now=now,
-            besides=besides,
-        ):
+        for start in by_user.get(user, []):
             free[start].append(user)
     return [Offer(at, tuple(free[at])) for at in sorted(free)]
 
@@ -90,6 +87,36 @@ def by_day(offers: list[Offer]) -> list[tuple[date, list[Offer]]]:
     for offer in offers:
         days[offer.at.date()].append(offer)
     return sorted(days.items())
+
+
+def offers_around(
+    clinic: Clinic,
+    users: list[Any],
+    kind: str,
+    wanted: datetime,
+    *,
+    now: datetime,
+    last_day: date,
+    minutes: int | None = None,
+) -> list[Offer]:
+    """The free times a few days either side of ``wanted`` (not past ``last_day``)."""
+    zone = clinic.zone
+    day = wanted.astimezone(zone).date()
+    today = now.astimezone(zone).date()
+    first = max(today, day - timedelta(days=3))
+    last = min(last_day, day + timedelta(days=3))
+    if last < first:
+        return []
+    return free_offers(
+        clinic, users, kind, first_day=first, last_day=last, now=now, minutes=minutes
+    )
+
+
+def nearest(found: list[Offer], wanted: datetime) -> list[Offer]:
+    """The few of ``found`` nearest ``wanted``, in time order: what the page offers when
+    ``wanted`` was just taken."""
+    closest = sorted(found, key=lambda o: (abs(o.at - wanted), o.at < wanted))
+    return sorted(closest[:NEAREST], key=lambda o: o.at)
 
 
 def nearest_offers(
@@ -102,17 +129,6 @@ def nearest_offers(
     last_day: date,
     minutes: int | None = None,
 ) -> list[Offer]:
-    """The free times nearest ``wanted`` (a few days either side, not past ``last_day``),
-    nearest first: what the page offers when ``wanted`` was just taken."""
-    zone = clinic.zone
-    day = wanted.astimezone(zone).date()
-    today = now.astimezone(zone).date()
-    first = max(today, day - timedelta(days=3))
-    last = min(last_day, day + timedelta(days=3))
-    if last < first:
-        return []
-    found = free_offers(
-        clinic, users, kind, first_day=first, last_day=last, now=now, minutes=minutes
-    )
-    found.sort(key=lambda o: (abs(o.at - wanted), o.at < wanted))
-    return sorted(found[:NEAREST], key=lambda o: o.at)
+    """The free times nearest ``wanted``, in time order."""
+    found = offers_around(clinic, users, kind, wanted, now=now, last_day=last_day, minutes=minutes)
+    return nearest(found, wanted)

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
-from glabella.audit.services import record_for_patient
+from glabella.audit.services import record, record_for_patient
 from glabella.messaging.models import ConsentSource
 from glabella.messaging.services import enqueue_booking_confirmation, record_consent
 from glabella.patients.models import Channel, Patient
@@ -106,9 +106,22 @@ def book_online(
     if earlier is not None:
         return earlier
     users = _check_request(clinic, wanted, now)
+    # Offered now? Most who lose a race are told here, before any lock or registration; the
+    # booking service's check under its locks still decides those who pass together.
+    around = offers.offers_around(
+        clinic,
+        users,
+        wanted.kind,
+        wanted.starts_at,
+        now=now,
+        last_day=last_bookable_day(clinic, now),
+    )
+    free = next((o for o in around if o.at == wanted.starts_at), None)
+    if free is None:
+        raise SlotTaken("That time is not free any more.", offers.nearest(around, wanted.starts_at))
     try:
         with transaction.atomic():
-            return _book(clinic, wanted, users)
+            return _book(clinic, wanted, list(free.injectors))
     except IntegrityError:
         earlier = booked_with(clinic, wanted.key)  # the same form, committed meanwhile
         if earlier is None:
@@ -121,11 +134,8 @@ def book_online(
         earlier = booked_with(clinic, wanted.key)  # a double submit that waited for the first
         if earlier is not None:
             return earlier
-        last = last_bookable_day(clinic, now)
-        nearest = offers.nearest_offers(
-            clinic, users, wanted.kind, wanted.starts_at, now=now, last_day=last
-        )
-        raise SlotTaken(str(taken), nearest) from taken
+        left = [o for o in around if o.at != wanted.starts_at]
+        raise SlotTaken(str(taken), offers.nearest(left, wanted.starts_at)) from taken
 
 
 def _check_request(clinic: Clinic, wanted: BookingRequest, now: datetime) -> list[Any]:
@@ -415,3 +425,40 @@ def _move(appointment: Appointment, starts_at: datetime, now: datetime) -> Appoi
     if not held:
         enqueue_booking_confirmation(new)
     return new
+
+
+# --- the clinic's settings ----------------------------------------------------------------
+
+SETTING_FIELDS = (
+    "enabled",
+    "hold_for_front_desk",
+    "cancellation_hours",
+    "consultation_valid_days",
+    "days_ahead",
+)
+
+
+def update_booking_settings(clinic: Clinic, data: dict[str, Any], *, by: Any) -> BookingSettings:
+    """Change the clinic's online booking settings (the director's page); audited with the
+    names and new values of what changed (clinic practice, no patient data)."""
+    with transaction.atomic():
+        row, _ = BookingSettings.objects.select_for_update().get_or_create(clinic=clinic)
+        changed = {}
+        for name in SETTING_FIELDS:
+            if name in data and getattr(row, name) != data[name]:
+                setattr(row, name, data[name])
+                changed[name] = data[name]
+        if changed:
+            row.full_clean()
+            row.save(update_fields=list(changed))
+            record(
+                action=Action.CHANGE,
+                clinic=clinic,
+                actor=by,
+                obj=None,
+                object_type="booking.bookingsettings",
+                object_id=str(clinic.public_id),
+                detail=changed,
+            )
+    clinic._booking_settings = row  # type: ignore[attr-defined]
+    return row

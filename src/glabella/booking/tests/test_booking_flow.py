@@ -278,10 +278,11 @@ def test_bad_input_is_refused_clearly_and_books_nothing(client, clinic, injector
     assert not Appointment.objects.exists() and not Patient.objects.exists()
 
 
-def test_a_closed_time_is_refused_with_the_reason(client, clinic, injector):
-    response = post(client, clinic, form(at(booking_day(), 3)))
+def test_a_time_never_offered_is_refused_with_the_nearest_free_times(client, clinic, injector):
+    response = post(client, clinic, form(at(booking_day(), 3)))  # the clinic opens at 09:00
     assert response.status_code == 409
-    assert b"opening hours" in response.content
+    assert at(booking_day(), 9).isoformat().encode() in response.content
+    assert not Appointment.objects.exists()
 
 
 def test_an_unknown_clinic_is_404(client, db):
