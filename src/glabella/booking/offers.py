@@ -117,18 +117,3 @@ def nearest(found: list[Offer], wanted: datetime) -> list[Offer]:
     ``wanted`` was just taken."""
     closest = sorted(found, key=lambda o: (abs(o.at - wanted), o.at < wanted))
     return sorted(closest[:NEAREST], key=lambda o: o.at)
-
-
-def nearest_offers(
-    clinic: Clinic,
-    users: list[Any],
-    kind: str,
-    wanted: datetime,
-    *,
-    now: datetime,
-    last_day: date,
-    minutes: int | None = None,
-) -> list[Offer]:
-    """The free times nearest ``wanted``, in time order."""
-    found = offers_around(clinic, users, kind, wanted, now=now, last_day=last_day, minutes=minutes)
-    return nearest(found, wanted)

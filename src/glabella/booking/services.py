@@ -381,7 +381,7 @@ def reschedule_by_link(
     except ValidationError as error:
         if set(error.message_dict) != {"starts_at"}:
             raise
-        nearest = offers.nearest_offers(
+        around = offers.offers_around(
             clinic,
             [appointment.injector],
             appointment.kind,
@@ -390,6 +390,7 @@ def reschedule_by_link(
             last_day=last_bookable_day(clinic, now),
             minutes=appointment.duration_minutes,
         )
+        nearest = offers.nearest(around, starts_at)
         raise SlotTaken(" ".join(error.message_dict["starts_at"]), nearest) from error
 
 

@@ -5,7 +5,10 @@ JavaScript. The patient's signed link (``links.py``) shows, moves or cancels the
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -97,31 +100,49 @@ def _first_day(request: HttpRequest, today: date, last: date) -> date:
     return min(max(wanted, today), last)
 
 
+@dataclass(frozen=True)
+class Days:
+    """The days one page of times shows (``?from=``), within what the clinic lets book."""
+
+    now: datetime
+    today: date
+    first: date
+    end: date
+    last: date
+
+    @classmethod
+    def shown(cls, request: HttpRequest, clinic: Clinic) -> Days:
+        now = timezone.now()
+        today = timezone.localtime(now, clinic.zone).date()
+        last = services.last_bookable_day(clinic, now)
+        first = _first_day(request, today, last)
+        end = min(first + timedelta(days=offers.DAYS_SHOWN - 1), last)
+        return cls(now, today, first, end, last)
+
+
 def _times(request: HttpRequest, clinic: Clinic, choice: dict[str, Any]) -> dict[str, Any]:
-    now = timezone.now()
-    today = timezone.localtime(now, clinic.zone).date()
-    last = services.last_bookable_day(clinic, now)
-    first = _first_day(request, today, last)
-    end = min(first + timedelta(days=offers.DAYS_SHOWN - 1), last)
+    shown = Days.shown(request, clinic)
     users = offers.chosen_users(clinic, choice["who"])
     found = offers.free_offers(
-        clinic, users, choice["what"], first_day=first, last_day=end, now=now
+        clinic, users, choice["what"], first_day=shown.first, last_day=shown.end, now=shown.now
     )
     base = {"what": choice["what"], "who": choice["who"]} | _visit(choice)
     days = [
         (day, [(o.at, _book_url(clinic, base | {"at": o.at.isoformat()})) for o in day_offers])
         for day, day_offers in offers.by_day(found)
     ]
-    later = end + timedelta(days=1)
-    earlier = first - timedelta(days=offers.DAYS_SHOWN)
+    later = shown.end + timedelta(days=1)
+    earlier = max(shown.first - timedelta(days=offers.DAYS_SHOWN), shown.today)
     return {
         "days": days,
-        "first": first,
-        "end": end,
+        "first": shown.first,
+        "end": shown.end,
         "kind_label": KIND_LABELS.get(choice["what"], choice["what"]),
-        "later": _book_url(clinic, base | {"from": later.isoformat()}) if later <= last else "",
-        "earlier": _book_url(clinic, base | {"from": max(earlier, today).isoformat()})
-        if first > today
+        "later": _book_url(clinic, base | {"from": later.isoformat()})
+        if later <= shown.last
+        else "",
+        "earlier": _book_url(clinic, base | {"from": earlier.isoformat()})
+        if shown.first > shown.today
         else "",
         "back": _book_url(clinic, _visit(choice)),
     }
@@ -182,6 +203,24 @@ def _linked(request: HttpRequest, clinic: Clinic, token: str) -> Appointment | H
     return appointment
 
 
+LinkedView = Callable[[HttpRequest, Clinic, Appointment], HttpResponse]
+
+
+def linked_visit(view: LinkedView) -> Callable[..., HttpResponse]:
+    """The view gets the clinic and the appointment the link names (followed to its current
+    time, the read audited), or the page says why the link does not work."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, clinic: str, token: str) -> HttpResponse:
+        found = _clinic(clinic)
+        appointment = _linked(request, found, token)
+        if isinstance(appointment, HttpResponse):
+            return appointment
+        return view(request, found, appointment)
+
+    return wrapper
+
+
 def _manage_context(clinic: Clinic, appointment: Appointment) -> dict[str, Any]:
     now = timezone.now()
     return {
@@ -199,11 +238,8 @@ def _manage_context(clinic: Clinic, appointment: Appointment) -> dict[str, Any]:
 
 @xframe_options_exempt
 @require_GET
-def manage(request: HttpRequest, clinic: str, token: str) -> HttpResponse:
-    found = _clinic(clinic)
-    appointment = _linked(request, found, token)
-    if isinstance(appointment, HttpResponse):
-        return appointment
+@linked_visit
+def manage(request: HttpRequest, found: Clinic, appointment: Appointment) -> HttpResponse:
     context = _manage_context(found, appointment)
     context |= {"booked": "booked" in request.GET, "moved": "moved" in request.GET}
     if "move" in request.GET and not context["why_not"]:
@@ -215,11 +251,8 @@ def manage(request: HttpRequest, clinic: str, token: str) -> HttpResponse:
 def _move_times(
     request: HttpRequest, clinic: Clinic, appointment: Appointment, token: str
 ) -> dict[str, Any]:
-    now = timezone.now()
-    today = timezone.localtime(now, clinic.zone).date()
-    last = services.last_bookable_day(clinic, now)
-    first = _first_day(request, today, last)
-    end = min(first + timedelta(days=offers.DAYS_SHOWN - 1), last)
+    shown = Days.shown(request, clinic)
+    now, first, end, last = shown.now, shown.first, shown.end, shown.last
     found = offers.free_offers(
         clinic,
         [appointment.injector],
@@ -245,11 +278,8 @@ def _move_times(
 @csrf_exempt  # the signed token authorises the change (and the page may be framed)
 @xframe_options_exempt
 @require_POST
-def cancel(request: HttpRequest, clinic: str, token: str) -> HttpResponse:
-    found = _clinic(clinic)
-    appointment = _linked(request, found, token)
-    if isinstance(appointment, HttpResponse):
-        return appointment
+@linked_visit
+def cancel(request: HttpRequest, found: Clinic, appointment: Appointment) -> HttpResponse:
     try:
         appointment = services.cancel_by_link(appointment)
     except TooLate as late:
@@ -261,11 +291,8 @@ def cancel(request: HttpRequest, clinic: str, token: str) -> HttpResponse:
 @csrf_exempt
 @xframe_options_exempt
 @require_POST
-def move(request: HttpRequest, clinic: str, token: str) -> HttpResponse:
-    found = _clinic(clinic)
-    appointment = _linked(request, found, token)
-    if isinstance(appointment, HttpResponse):
-        return appointment
+@linked_visit
+def move(request: HttpRequest, found: Clinic, appointment: Appointment) -> HttpResponse:
     form = MoveForm(request.POST)
     context = _manage_context(found, appointment)
     if not form.is_valid():
@@ -285,14 +312,11 @@ def move(request: HttpRequest, clinic: str, token: str) -> HttpResponse:
 
 @xframe_options_exempt
 @require_GET
-def calendar(request: HttpRequest, clinic: str, token: str) -> HttpResponse:
+@linked_visit
+def calendar(request: HttpRequest, found: Clinic, appointment: Appointment) -> HttpResponse:
     """The visit as a calendar file (the confirmation email carries the same)."""
     from glabella.messaging.ics import appointment_ics
 
-    found = _clinic(clinic)
-    appointment = _linked(request, found, token)
-    if isinstance(appointment, HttpResponse):
-        return appointment
     body = appointment_ics(
         uid=f"{appointment.public_id}@glabella",
         starts_at=appointment.starts_at,
