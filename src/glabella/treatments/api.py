@@ -369,7 +369,8 @@ def resolve_adverse_event(request: HttpRequest, event_id: UUID, payload: Resolve
     "/recall",
     response=list[RecallOut],
     tags=RECALLS,
-    summary="Patients whose retreatment window is open or past (or opens in due_week)",
+    summary="Recalls still to contact whose window has opened, newest first, 50 a page "
+    "(or as filtered)",
 )
 def recall(request: HttpRequest, query: Query[RecallQuery]) -> list[services.RecallEntry]:
     chosen = staff_clinic(request, RECALL)
@@ -377,9 +378,13 @@ def recall(request: HttpRequest, query: Query[RecallQuery]) -> list[services.Rec
         injector_id=_injector_id(chosen, query.injector),
         product=known_product(chosen.clinical_core(), query.product) if query.product else "",
         due_week=query.due_week,
+        status=query.status,
+        window=query.window,
     )
-    shown = services.recall_list(chosen, filters, today=timezone.localdate(), by=request.user)
-    return shown.entries
+    shown = services.recall_list(
+        chosen, filters, today=timezone.localdate(), by=request.user, page=query.page
+    )
+    return shown.entries if shown.page.number == query.page else []  # past the last page
 
 
 def _injector_id(clinic: Any, username: str | None) -> int | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -339,6 +339,15 @@ class RecallQuery(Schema):
     due_week: date | None = Field(
         None, description="any day of a week: whose window opens that week (default: due now)"
     )
+    status: Literal["", "due", "contacted", "booked", "declined", "do_not_contact", "treated"] = (
+        Field("", description="a recall status; empty: still to contact (due or contacted)")
+    )
+    window: Literal["due", "open", "overdue", "upcoming", "any"] = Field(
+        "due",
+        description="due: opened by today; open: open today; overdue: closed; upcoming: opens "
+        "in the next 4 weeks; any (ignored with due_week)",
+    )
+    page: int = Field(1, ge=1, le=100_000, description="pages of 50, newest window first")
 
 
 class RecallPatientOut(Schema):
@@ -353,6 +362,9 @@ class RecallPatientOut(Schema):
 
 class RecallOut(Schema):
     patient: RecallPatientOut
+    status: str = Field(..., description="due, contacted, booked, declined, do_not_contact")
+    contact_count: int
+    last_contacted_at: datetime | None
     treatment: UUID = Field(..., description="the last course")
     product: str
     treated_on: date
@@ -376,6 +388,18 @@ class RecallOut(Schema):
     @staticmethod
     def resolve_injector(entry: Any) -> str:
         return entry.treatment.injector.get_username()
+
+    @staticmethod
+    def resolve_status(entry: Any) -> str:
+        return str(entry.recall.status)
+
+    @staticmethod
+    def resolve_contact_count(entry: Any) -> int:
+        return int(entry.recall.contact_count)
+
+    @staticmethod
+    def resolve_last_contacted_at(entry: Any) -> datetime | None:
+        return entry.recall.last_contacted_at
 
     @staticmethod
     def resolve_recall_opens_on(entry: Any) -> date:

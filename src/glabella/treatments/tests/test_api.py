@@ -494,13 +494,26 @@ def test_recall_lists_the_patient_with_filters(client: Client, world, front_desk
     )
     assert {k: Decimal(v) for k, v in row["units_per_area"].items()} == {"glabellar": Decimal("20")}
     assert row["recall_opens_on"] == str(signed.recall_opens_on)
+    assert (row["status"], row["contact_count"], row["last_contacted_at"]) == ("due", 0, None)
     assert by_injector == due and that_week == due
     assert other_product == []
+    services.set_recall_status(signed.recall, "declined", by=front_desk)
+    assert client.get("/api/v1/recall").json() == []
+    declined = client.get("/api/v1/recall?status=declined").json()
+    assert [r["status"] for r in declined] == ["declined"]
+    assert client.get("/api/v1/recall?page=2").json() == []  # past the last page: empty
 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("injector=nobody", "injector"), ("product=botax", "product"), ("due_week=soon", "due_week")],
+    [
+        ("injector=nobody", "injector"),
+        ("product=botax", "product"),
+        ("due_week=soon", "due_week"),
+        ("status=lost", "status"),
+        ("window=forever", "window"),
+        ("page=0", "page"),
+    ],
 )
 def test_recall_filters_are_checked(client: Client, front_desk, query, field) -> None:  # type: ignore[no-untyped-def]
     client.force_login(front_desk)
