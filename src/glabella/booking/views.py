@@ -31,6 +31,7 @@ from glabella.scheduling.services import display_name
 from . import links, offers, services
 from .forms import KIND_LABELS, ChoiceForm, DetailsForm, MoveForm, TimeForm
 from .services import NotBookable, SlotTaken, TooLate
+from .throttle import TooManySubmits, check_submit_rate
 
 
 def _clinic(slug: str) -> Clinic:
@@ -151,6 +152,11 @@ def _times(request: HttpRequest, clinic: Clinic, choice: dict[str, Any]) -> dict
 def _submit(
     request: HttpRequest, clinic: Clinic, form: DetailsForm, context: dict[str, Any]
 ) -> HttpResponse:
+    try:
+        check_submit_rate(request)
+    except TooManySubmits:
+        message = f"Too many bookings from here in a short time: please call us on {clinic.phone}."
+        return _page(request, "closed.html", context | {"message": message}, 429)
     if not form.is_valid():
         if form.has_error("what") or form.has_error("who") or form.has_error("at"):
             choice = ChoiceForm(injectors=offers.injectors(clinic), review=context["review"])

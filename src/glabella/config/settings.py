@@ -220,6 +220,8 @@ GLABELLA_DEFAULT_CLINIC = env_str("GLABELLA_DEFAULT_CLINIC", "")
 # The count lives in Django's cache: per process by default; configure a shared cache
 # (e.g. Redis) when running several processes.
 ASSISTANT_QUESTIONS_PER_MINUTE = env_int("ASSISTANT_QUESTIONS_PER_MINUTE", 20)
+# Booking forms one address may send to the public booking pages per hour (0: no limit).
+BOOKING_SUBMITS_PER_HOUR = env_int("BOOKING_SUBMITS_PER_HOUR", 20)
 
 # --- messages to patients (glabella/messaging; README "Messages and the worker") ---------
 # Background work goes through Django's task interface, queued in the database and run by

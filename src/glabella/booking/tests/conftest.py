@@ -15,6 +15,12 @@ from glabella.accounts.models import Clinic, Membership, Role
 from glabella.scheduling.slots import next_weekday
 
 
+@pytest.fixture(autouse=True)
+def _no_submit_limit(settings):  # type: ignore[no-untyped-def]
+    """The tests post many forms from one address; the limit's own test sets it."""
+    settings.BOOKING_SUBMITS_PER_HOUR = 0
+
+
 def booking_day() -> date:
     """A weekday far enough ahead to be outside the default cancellation window."""
     return next_weekday(timezone.localdate() + timedelta(days=4))

@@ -293,3 +293,18 @@ def test_the_embed_script_frames_the_clinics_page(client):
     script = client.get("/book/embed.js")
     assert script.status_code == 200
     assert b'/c/" + encodeURIComponent(slug) + "/book"' in script.content
+
+
+def test_an_address_sending_too_many_forms_is_asked_to_call(client, clinic, injector, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.BOOKING_SUBMITS_PER_HOUR = 2
+    for hour in (10, 11):
+        assert post(client, clinic, form(at(booking_day(), hour))).status_code == 302
+
+    third = post(client, clinic, form(at(booking_day(), 12)))
+
+    assert third.status_code == 429
+    assert b"please call us on (555) 010-0100" in third.content
+    assert Appointment.objects.count() == 2
