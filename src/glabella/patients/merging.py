@@ -107,14 +107,19 @@ def _check_mergeable(keep: Patient, duplicate: Patient) -> None:
 
 
 def _move_rows(duplicate: Patient, keep: Patient) -> dict[str, int]:
-    """Repoint every foreign key to the duplicate (whatever app declares it) to ``keep``."""
+    """Repoint every foreign key to the duplicate (whatever app declares it) to ``keep``.
+    A one-to-one row (such as the messaging preference) moves only where ``keep`` has none:
+    the record kept wins."""
     moved = {}
     for relation in Patient._meta.related_objects:
         model = relation.related_model
-        if model in NOT_MOVED or not relation.many_to_one and not relation.one_to_many:
+        if model in NOT_MOVED:
             continue
         field = relation.field.name
-        count = model._base_manager.filter(**{field: duplicate}).update(**{field: keep})
+        rows = model._base_manager.filter(**{field: duplicate})
+        if relation.one_to_one and model._base_manager.filter(**{field: keep}).exists():
+            continue
+        count = rows.update(**{field: keep})
         if count:
             moved[model._meta.label_lower] = count
     return moved

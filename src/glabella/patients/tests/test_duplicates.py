@@ -14,6 +14,7 @@ from django.db import connection
 from django.utils import timezone
 
 from glabella.audit.models import AuditEvent
+from glabella.messaging.models import MessagingPreference
 from glabella.patients.merging import merge_patients
 from glabella.patients.models import DuplicateFlag, Patient, RegistrationKey
 from glabella.patients.services import register_patient
@@ -222,3 +223,19 @@ def test_who_may_merge(request, pair, persona, status) -> None:  # type: ignore[
     assert response.status_code == status
     merged = Patient.objects.filter(merged_into__isnull=False).exists()
     assert merged == (persona == "front_desk")
+
+
+def test_a_one_to_one_row_moves_only_where_the_kept_record_has_none(pair, front_desk) -> None:  # type: ignore[no-untyped-def]
+    earlier, newer = pair
+    MessagingPreference.objects.create(patient=newer, consent=True, channel="sms")
+    merged = merge_patients(earlier, newer, by=front_desk)
+    assert MessagingPreference.objects.get().patient == earlier
+    assert merged.moved["messaging.messagingpreference"] == 1
+
+    other = Patient.objects.create(
+        clinic=earlier.clinic, first_name="O", last_name="O", date_of_birth=BORN
+    )
+    MessagingPreference.objects.create(patient=other, consent=False)
+    merge_patients(earlier, other, by=front_desk)
+    assert MessagingPreference.objects.get(patient=earlier).consent is True  # kept record wins
+    assert MessagingPreference.objects.filter(patient=other).exists()
