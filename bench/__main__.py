@@ -6,6 +6,11 @@ import sys
 from bench import assistant, clinical_core
 
 
+def _patients() -> None:
+    # Its own process and throwaway database, like the treatments benchmark.
+    subprocess.run([sys.executable, "-m", "bench.patients"], check=True)
+
+
 def _treatments() -> None:
     # Its own process: it sets up Django on a throwaway database file before importing models.
     subprocess.run([sys.executable, "-m", "bench.treatments"], check=True)
@@ -21,12 +26,19 @@ def _booking() -> None:
     subprocess.run([sys.executable, "-m", "bench.booking"], check=True)
 
 
+def _messaging() -> None:
+    # Its own process: the message scheduler over 10,000 due appointments on SQLite.
+    subprocess.run([sys.executable, "-m", "bench.messaging"], check=True)
+
+
 BENCHMARKS = {
     "clinical": clinical_core.main,
     "assistant": assistant.main,
     "treatments": _treatments,
+    "patients": _patients,
     "scheduling": _scheduling,
     "booking": _booking,
+    "messaging": _messaging,
 }
 
 
