@@ -41,8 +41,12 @@ def _clinic(slug: str) -> Clinic:
         raise Http404(str(error)) from error
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200):
-    return render(request, f"booking/{template}", context, status=status)
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Rendered on the clinic's clocks (templates show times in the active zone)."""
+    with timezone.override(context["clinic"].zone):
+        return render(request, f"booking/{template}", context, status=status)
 
 
 @csrf_exempt

@@ -308,3 +308,20 @@ def test_an_address_sending_too_many_forms_is_asked_to_call(client, clinic, inje
     assert third.status_code == 429
     assert b"please call us on (555) 010-0100" in third.content
     assert Appointment.objects.count() == 2
+
+
+def test_times_are_offered_and_booked_on_the_clinics_clocks(client, clinic, injector):
+    clinic.time_zone = "America/New_York"
+    clinic.save()
+    day = booking_day()
+    nine = at(day, 9, clinic=clinic)  # 14:00 UTC in winter, 13:00 in summer
+
+    times = client.get(book_url(clinic), {"what": "consultation", "who": "any", "from": day})
+    assert quote_plus(nine.isoformat()) in times.content.decode()
+    assert ">09:00<" in times.content.decode()
+
+    response = post(client, clinic, form(nine))
+
+    assert response.status_code == 302
+    assert OnlineBooking.objects.get().appointment.starts_at == nine
+    assert b"at 09:00" in client.get(response["Location"]).content
