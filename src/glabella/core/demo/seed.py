@@ -11,7 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
-from glabella.treatments.models import AdverseEvent, Review, TreatmentRecord, TreatmentStatus
+from glabella.treatments.models import (
+    AdverseEvent,
+    Recall,
+    Review,
+    TreatmentRecord,
+    TreatmentStatus,
+)
 
 from .calendar import set_demo_calendar
 from .clinics import DEMO, DEMO_CLINICS, SECOND, DemoClinic, ensure_clinic
@@ -86,7 +92,8 @@ def summarize(clinic: Clinic, *, seeded: bool) -> ClinicSummary:
     monday = today - timedelta(days=today.weekday())
     records = TreatmentRecord.objects.for_clinic(clinic)
     events = AdverseEvent.objects.for_clinic(clinic)
-    due = records.due_for_recall(today)
+    # Still to contact (booked patients have left the list), window opened by today.
+    due = Recall.objects.for_clinic(clinic).open().filter(opens_on__lte=today)
     return ClinicSummary(
         name=clinic.name,
         seeded=seeded,
@@ -98,6 +105,6 @@ def summarize(clinic: Clinic, *, seeded: bool) -> ClinicSummary:
         adverse_events=events.count(),
         open_events=events.open().count(),
         due_for_recall=due.count(),
-        opened_this_week=due.filter(recall_opens_on__gte=monday).count(),
-        overdue=due.filter(recall_closes_on__lt=today).count(),
+        opened_this_week=due.filter(opens_on__gte=monday).count(),
+        overdue=due.filter(closes_on__lt=today).count(),
     )
