@@ -76,12 +76,14 @@ def week_grid(
     free = {user: {s.astimezone(UTC) for s in starts} for user, starts in found.items()}
     appointments = _appointments(clinic, days, injectors, one_injector)
     first, last = _day_bounds(clinic, injectors if one_injector else [])
+    # One injector's grid also greys the hours they do not work.
+    own = injector_hours(clinic, injectors[0]) if one_injector and injectors else None
     rows = []
     for at in _times(first, last):
         cells = []
         for shown in days:
             moment = _on_clocks(shown, at, zone)
-            cell = Cell(at=moment, closed=_is_closed(rules, shown, moment))
+            cell = Cell(at=moment, closed=_is_closed(rules, own, shown, moment))
             cell.free = [u for u in injectors if moment.astimezone(UTC) in free[u]]
             cell.starting = [a for a in appointments if _starts_in(a, moment)]
             if one_injector:
@@ -128,12 +130,16 @@ def _on_clocks(day: date, at: time, zone: Any) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC).astimezone(zone)
 
 
-def _is_closed(rules: Any, day: date, moment: datetime) -> bool:
+def _is_closed(rules: Any, own: Any, day: date, moment: datetime) -> bool:
     if closure_on(rules, day) is not None:
         return True
-    spans = rules.opening.get(day.weekday(), ())
     local = moment.timetz().replace(tzinfo=None)
-    return not any(a <= local and (local < b or b == MIDNIGHT) for a, b in spans)
+    weeks = [rules.opening] if own is None else [rules.opening, own]
+    return not all(_open_at(week.get(day.weekday(), ()), local) for week in weeks)
+
+
+def _open_at(spans: Any, local: time) -> bool:
+    return any(a <= local and (local < b or b == MIDNIGHT) for a, b in spans)
 
 
 def _starts_in(appointment: Appointment, moment: datetime) -> bool:

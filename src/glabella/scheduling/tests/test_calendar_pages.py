@@ -180,6 +180,19 @@ def test_an_injectors_week_shows_visits_and_offers_free_times_to_tap(request, do
     assert event.detail == {"week": "2026-11-16", "count": 1, "injector": "nurse-ben"}
 
 
+def test_an_injectors_grid_greys_the_hours_they_do_not_work(request, clinic, injector):  # type: ignore[no-untyped-def]
+    InjectorHours.objects.create(
+        clinic=clinic, injector=injector, weekday=3, opens=time(12), closes=time(17)
+    )
+    response = client_as(request, "front_desk").get(
+        f"{WEEK}?clinic=north&injector=nurse-ben&week=2026-11-19"
+    )
+
+    thursday = {row.at: row.cells[3] for row in response.context["grid"].rows}
+    assert thursday[time(11, 45)].closed and thursday[time(11, 45)].free == []
+    assert not thursday[time(12)].closed and thursday[time(12)].free == [injector]
+
+
 def test_the_clinic_week_counts_the_free_injectors(request, dora, injector, director):  # type: ignore[no-untyped-def]
     response = client_as(request, "front_desk").get(f"{WEEK}?clinic=north&week=2026-11-19")
 
