@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from glabella.patients.models import Patient
-from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
+from glabella.testing import make_appointment as book
 from glabella.treatments.tests.conftest import signed_botox
 
 from ..models import MessagingSettings
-
-
-def book(patient: Patient, starts_at: datetime, **fields: Any) -> Appointment:
-    return Appointment.objects.create(
-        clinic=patient.clinic,
-        patient=patient,
-        kind=fields.pop("kind", AppointmentKind.TREATMENT),
-        starts_at=starts_at,
-        duration_minutes=30,
-        status=fields.pop("status", AppointmentStatus.BOOKED),
-        **fields,
-    )
 
 
 class Down:
