@@ -57,7 +57,7 @@ def open_recall(course: TreatmentRecord, *, by: Any) -> Recall | None:
     if course.is_touch_up or course.recall_opens_on is None:
         return None
     earlier = list(
-        Recall.objects.select_for_update()
+        Recall.objects.select_for_update(of=("self",))
         .filter(patient_id=course.patient_id)
         .exclude(status=RecallStatus.TREATED)
         .select_related("treatment")
@@ -115,8 +115,12 @@ def note_appointment(appointment: Appointment, *, by: Any) -> Recall | None:
             recall = _booked_by(appointment)
             if recall is None:
                 return None
-            recall.status = RecallStatus.CONTACTED if recall.contact_count else RecallStatus.DUE
-            recall.booked_appointment, recall.closed_at = None, None
+            other = _other_booking(recall, besides=appointment)
+            if other is not None:  # moved to another visit (a reschedule): still booked
+                recall.booked_appointment = other
+            else:
+                recall.status = RecallStatus.CONTACTED if recall.contact_count else RecallStatus.DUE
+                recall.booked_appointment, recall.closed_at = None, None
         else:
             return None
         recall.save(update_fields=["status", "booked_appointment", "closed_at", "updated_at"])
@@ -141,9 +145,22 @@ def _bookable(appointment: Appointment) -> Recall | None:
     )
 
 
+def _other_booking(recall: Recall, *, besides: Appointment) -> Appointment | None:
+    """Another live treatment or consultation of the patient after the recall's course."""
+    return (
+        Appointment.objects.live()
+        .filter(patient_id=recall.patient_id, kind__in=BOOKING_KINDS)
+        .filter(starts_at__date__gt=recall.treatment.treated_on)
+        .exclude(pk=besides.pk)
+        .order_by("starts_at")
+        .first()
+    )
+
+
 def _booked_by(appointment: Appointment) -> Recall | None:
     return (
-        Recall.objects.select_for_update()
+        Recall.objects.select_for_update(of=("self",))
+        .select_related("treatment")
         .filter(booked_appointment=appointment, status=RecallStatus.BOOKED)
         .first()
     )
@@ -168,7 +185,11 @@ def set_recall_status(recall: Recall, status: str, *, by: Any) -> Recall:
     if status not in STAFF_MOVES:
         raise ValidationError({"status": f"Choose one of: {', '.join(STAFF_MOVES)}."})
     with transaction.atomic():
-        locked = Recall.objects.select_for_update().select_related("patient").get(pk=recall.pk)
+        locked = (
+            Recall.objects.select_for_update(of=("self",))
+            .select_related("patient")
+            .get(pk=recall.pk)
+        )
         before = locked.status
         if before not in STAFF_MOVES[status]:
             raise ValidationError(
@@ -192,7 +213,7 @@ def settle_recalls_after_merge(patient: Patient, *, by: Any) -> None:
     """After two records merged, the patient keeps one live recall: that of their latest
     course; the others close as treated (inside the merge's transaction)."""
     live = list(
-        Recall.objects.select_for_update()
+        Recall.objects.select_for_update(of=("self",))
         .filter(patient=patient)
         .exclude(status=RecallStatus.TREATED)
         .select_related("treatment")

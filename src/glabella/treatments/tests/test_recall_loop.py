@@ -211,3 +211,22 @@ def test_the_backfill_gives_the_latest_course_a_recall(carol, injector, front_de
     assert (recall.treatment_id, recall.status) == (latest.pk, "booked")
     assert recall.opens_on == latest.recall_opens_on
     assert old.pk != latest.pk
+
+
+def test_a_visit_moved_to_another_time_stays_booked(carol, injector, front_desk):
+    signed_botox(carol, by=injector, days_ago=100)
+    first = _book(carol, injector, by=front_desk)
+    moved = book_appointment(
+        carol,
+        {
+            "kind": "treatment",
+            "starts_at": first.starts_at + timedelta(days=1),
+            "injector": injector,
+        },
+        by=front_desk,
+    )
+    set_status(first, AppointmentStatus.CANCELLED, by=front_desk)
+    recall = _recall(carol)
+    assert (recall.status, recall.booked_appointment) == ("booked", moved)
+    set_status(moved, AppointmentStatus.CANCELLED, by=front_desk)
+    assert _recall(carol).status == "due"
