@@ -239,3 +239,16 @@ def test_a_one_to_one_row_moves_only_where_the_kept_record_has_none(pair, front_
     merge_patients(earlier, other, by=front_desk)
     assert MessagingPreference.objects.get(patient=earlier).consent is True  # kept record wins
     assert MessagingPreference.objects.filter(patient=other).exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("director", 200), ("injector", 200), ("front_desk", 200), ("other_director", 404),
+     ("no_role", 403), ("anonymous", 302)],
+)  # fmt: skip
+def test_who_may_open_the_queue(request, pair, persona, status) -> None:  # type: ignore[no-untyped-def]
+    response = client_as(request, persona).get("/staff/patients/duplicates/?clinic=north")
+    assert response.status_code == status
+    text = response.content.decode()
+    earlier, newer = pair
+    assert (str(newer.public_id) in text) == (status == 200)
