@@ -321,10 +321,17 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 
 def _mask(text: str, spans: Iterable[Span]) -> str:
-    characters = list(text)
-    for span in spans:
-        characters[span.start : span.end] = _MASK * (span.end - span.start)
-    return "".join(characters)
+    """``text`` with every span (overlapping or not) written over with ``_MASK``."""
+    pieces: list[str] = []
+    done = 0
+    for span in sorted(spans, key=lambda span: span.start):
+        start, end = max(span.start, done), min(span.end, len(text))
+        if end <= start:
+            continue
+        pieces += [text[done:start], _MASK * (end - start)]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _split(text: str, separator: re.Pattern[str], within: Span) -> Iterator[Span]:
@@ -400,7 +407,8 @@ def _is_past(hit: Span, clause: Span, message: Message) -> bool:
     in_clause = any(message.has(cue, clause) for cue in ("resolved", "remote_past", "habitual"))
     later = Span(clause.end, sentence.end)
     over_later = message.has("resolved", later) or message.has("remote_past", later)
-    in_past = in_clause or (over_later and message.has("past_marker", clause))
+    told_as_past = message.has("past_marker", clause) or message.has("recent", clause)
+    in_past = in_clause or (over_later and told_as_past)
     return in_past and not message.has("current", sentence)
 
 

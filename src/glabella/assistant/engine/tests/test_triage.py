@@ -526,3 +526,40 @@ def test_someone_elses_illness_in_spanish_is_held_back_unless_treated():
         "Mi hijo tiene un resfriado y le cuesta respirar, ¿puedo cambiar mi cita?"
     ).urgent
     assert triage("A mi mamá le pusieron botox el martes y ahora no puede tragar").urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # idioms and jokes
+        "couldn't breathe laughing at my sister's face 😂",
+        "I choked in my driving test, failed again",
+        "swallowed hard at the bill but the results are lovely",
+        # what a leaflet or form lists, not what the patient has
+        "The consent form lists trouble swallowing and double vision, how rare is that?",
+        # long-standing and unchanged, or before the treatment
+        "My hands are weak from my arthritis, same as ever. Can I still book?",
+        "I've had a hoarse voice for about ten years, nothing new",
+        "It was before my botox that I got wheezy with hay fever, all fine now",
+        # resolved, told with a time rather than a past tense
+        "seeing double after a few pints last night haha, all fine now",
+        # Spanish
+        "Casi me ahogo cuando vi el precio jajaja",
+        "Quedé sin aire subiendo la escalera, pero fue antes del bótox",
+    ],
+)
+def test_idioms_lists_and_old_symptoms_are_not_urgent(message):
+    assert not triage(message).urgent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I can't swallow properly, which I never had before my botox",
+        "Tengo una sensación de ahogo al tumbarme que no tenía antes del tratamiento",
+        "my hands have been weak for about ten years but now I can't lift my arms at all",
+        "The leaflet lists double vision and I'm seeing double right now",
+    ],
+)
+def test_new_or_present_symptoms_still_fire_beside_those_contexts(message):
+    assert triage(message).urgent
