@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
-from glabella.treatments.models import TreatmentRecord, TreatmentStatus
+from glabella.treatments.models import OPEN_RECALL, Recall, TreatmentRecord, TreatmentStatus
 
 from . import tasks
 from .clinic_settings import clinic_zone, settings_for
@@ -202,31 +202,29 @@ def review_invitations(
 
 
 def recalls(clinic: Clinic, s: MessagingSettings, window: Window, now: datetime) -> Iterator[Due]:
-    """Each patient's latest course: when its retreatment window opens, and the clinic's
-    chosen days before it closes (windows from the clinical core, stored when signed)."""
+    """Each open recall (due or contacted): when its window opens, and the clinic's chosen
+    days before it closes (windows from the clinical core, set when the course was signed).
+    Booked, declined, do-not-contact and treated recalls get nothing."""
     zone = clinic_zone(clinic)
     notice = timedelta(days=s.recall_closing_days_before)
-    courses = TreatmentRecord.objects.filter(clinic=clinic).latest_course_per_patient()
+    open_recalls = Recall.objects.filter(clinic=clinic, status__in=OPEN_RECALL)
     for day in _days(window, clinic):
         due_at = local_moment(day, s.send_hour, zone)
         if not window.start <= due_at <= window.end:
             continue
-        opening = courses.filter(recall_opens_on=day)
+        opening = open_recalls.filter(opens_on=day)
         # Bounded by the opening date (indexed): no window is open longer than a year.
-        closing = courses.filter(
-            recall_closes_on=day + notice,
-            recall_opens_on__lte=day + notice,
-            recall_opens_on__gte=day + notice - timedelta(days=366),
+        closing = open_recalls.filter(
+            closes_on=day + notice,
+            opens_on__lte=day + notice,
+            opens_on__gte=day + notice - timedelta(days=366),
         )
-        for kind, rows in (
-            (MessageKind.RECALL_OPEN, opening),
-            (MessageKind.RECALL_CLOSING, closing),
-        ):
-            for pk, patient_id, treated_on in rows.values_list(
-                "pk", "patient_id", "treated_on"
-            ).iterator(chunk_size=BATCH):
+        kinds = ((MessageKind.RECALL_OPEN, opening), (MessageKind.RECALL_CLOSING, closing))
+        for kind, rows in kinds:
+            found = rows.values_list("pk", "patient_id", "treatment__treated_on")
+            for pk, patient_id, treated_on in found.iterator(chunk_size=BATCH):
                 context = {"course_start": _start_of(treated_on, due_at).isoformat()}
-                yield Due(patient_id, kind, f"treatment:{pk}", due_at, context)
+                yield Due(patient_id, kind, f"recall:{pk}", due_at, context)
 
 
 def _days(window: Window, clinic: Clinic) -> list[date]:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.utils import timezone
@@ -130,7 +132,19 @@ def _attempt(row: Outbox, mine: object, now: datetime) -> str:
     )
     if not updated:
         logger.warning("Message %s was sent after its lease ran out", row.pk)
+    if row.kind in RECALL_KINDS and not row.context.get("contact_recorded"):
+        _count_contact(subject)
     return "sent"
+
+
+def _count_contact(subject: Subject) -> None:
+    """A recall message the scheduler sent counts as a contact on the recall (one staff
+    queued counted when queued)."""
+    if subject.recall is None:
+        return
+    # Closed since the check (booked meanwhile): the message went, there is nothing to count.
+    with suppress(ValidationError):
+        subject.recall.record_contact()
 
 
 def _why_skip(row: Outbox, now: datetime, max_recall: int) -> str:

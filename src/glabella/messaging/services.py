@@ -115,7 +115,11 @@ def enqueue_recall(recall: Any, *, by: Any) -> Outbox | None:
             kind=MessageKind.RECALL_CLOSING if closing else MessageKind.RECALL_OPEN,
             due_at=now,
             subject_key=f"recall:{recall.pk}",
-            context=_window_context(recall),
+            context={
+                **_window_context(recall),
+                "course_start": _course_start(recall, now).isoformat(),
+                "contact_recorded": True,
+            },
         )
         if row is not None:
             record_for_patient(Action.CREATE, row, patient, by=by, kind=row.kind)

@@ -5,28 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from django.apps import apps
 from django.db.models import Q
 
 from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
-from glabella.treatments.models import TreatmentRecord
+from glabella.treatments.models import OPEN_RECALL, Recall, TreatmentRecord
 
-from .models import RECALL_KINDS, MessageKind, Outbox
+from .models import RECALL_KINDS, MessageKind, Outbox, OutboxStatus
 
 # A recall is over once the patient has booked one of these.
 BOOKS_THE_NEXT_COURSE = (AppointmentKind.TREATMENT, AppointmentKind.CONSULTATION)
 BOOKED = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
-# Recall rows (treatments app) in these states need no message.
-RECALL_DONE_STATUSES = {"booked", "declined", "do_not_contact", "closed", "treated"}
 
 
 @dataclass(frozen=True)
 class Subject:
     appointment: Appointment | None = None
     treatment: TreatmentRecord | None = None
-    recall: Any = None
+    recall: Recall | None = None
 
 
 def split_key(subject_key: str) -> tuple[str, str]:
@@ -58,12 +54,8 @@ def _treatment(pk: int, patient_id: int) -> TreatmentRecord | None:
     return TreatmentRecord.objects.filter(pk=pk, patient_id=patient_id).first()
 
 
-def _recall(pk: int) -> Any:
-    try:
-        model = apps.get_model("treatments", "Recall")
-    except LookupError:
-        return None
-    return model._default_manager.filter(pk=pk).first()
+def _recall(pk: int) -> Recall | None:
+    return Recall.objects.select_related("treatment").filter(pk=pk).first()
 
 
 def why_not_send(row: Outbox, subject: Subject, now: datetime) -> str:
@@ -102,9 +94,14 @@ def _review_arranged(treatment: TreatmentRecord | None) -> bool:
 
 
 def _recall_over(row: Outbox, subject: Subject, now: datetime) -> str:
-    status = str(getattr(subject.recall, "status", "") or "")
-    if status in RECALL_DONE_STATUSES:
-        return f"the recall is {status.replace('_', ' ')}"
+    recall = subject.recall
+    if recall is not None and recall.status not in OPEN_RECALL:
+        return f"the recall is closed ({recall.get_status_display().lower()})"
+    already = Outbox.objects.filter(
+        subject_key=row.subject_key, kind=row.kind, status=OutboxStatus.SENT
+    ).exclude(pk=row.pk)
+    if already.exists():
+        return "this recall message was already sent"
     booked = Appointment.objects.filter(
         patient_id=row.patient_id,
         kind__in=BOOKS_THE_NEXT_COURSE,

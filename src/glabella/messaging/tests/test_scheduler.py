@@ -13,7 +13,7 @@ from django.utils import timezone
 from glabella.assistant.services import EntryText, approve_entry, create_entry
 from glabella.audit.models import AuditEvent
 from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
-from glabella.treatments.models import TreatmentRecord
+from glabella.treatments.models import Recall
 
 from .. import sending, services
 from ..models import MessageKind, MessagingSettings, Outbox, OutboxStatus
@@ -134,29 +134,63 @@ def test_the_review_invitation_goes_days_before_the_proposed_review(
     assert (row.subject_key, row.due_at) == (f"treatment:{treatment.pk}", ten)
 
 
+def _recall_window(treatment, opens, closes) -> Recall:  # type: ignore[no-untyped-def]
+    recall = Recall.objects.get(treatment=treatment)
+    Recall.objects.filter(pk=recall.pk).update(opens_on=opens, closes_on=closes)
+    return recall
+
+
 def test_recall_when_the_window_opens_and_not_after_booking(
     alice, injector, no_quiet_hours, provider
 ):
     treatment = signed_botox(alice, by=injector, days_ago=90)
     today = timezone.localdate()
-    TreatmentRecord.objects.filter(pk=treatment.pk).update(
-        recall_opens_on=today, recall_closes_on=today + timedelta(days=30)
-    )
+    recall = _recall_window(treatment, today, today + timedelta(days=30))
     ten = timezone.make_aware(datetime.combine(today, time(10)))
     run_scheduler(now=ten)
     row = Outbox.objects.get(kind=MessageKind.RECALL_OPEN)
+    assert row.subject_key == f"recall:{recall.pk}"
     book(alice, ten + timedelta(days=2))
     assert sending.deliver(row.pk, now=ten) == "skipped: the patient has booked"
+
+
+def test_a_sent_recall_counts_as_a_contact_and_goes_once(
+    alice, injector, front_desk, no_quiet_hours, provider
+):
+    treatment = signed_botox(alice, by=injector, days_ago=90)
+    today = timezone.localdate()
+    recall = _recall_window(treatment, today, today + timedelta(days=30))
+    ten = timezone.make_aware(datetime.combine(today, time(10)))
+    run_scheduler(now=ten)
+    assert sending.deliver_due(now=ten) == 1
+    recall.refresh_from_db()
+    assert (recall.status, recall.contact_count) == ("contacted", 1)
+    # A contacted recall is still open: the scheduler's row for the same opening (another
+    # due time, e.g. a clinic that changed its hour) is not sent a second time.
+    MessagingSettings.objects.filter(clinic=alice.clinic).update(send_hour=11)
+    run_scheduler(now=ten + timedelta(hours=1))
+    later = Outbox.objects.get(kind=MessageKind.RECALL_OPEN, status=OutboxStatus.PENDING)
+    outcome = sending.deliver(later.pk, now=ten + timedelta(hours=1))
+    assert outcome == "skipped: this recall message was already sent"
+    assert len(provider.sent) == 1
+
+
+def test_a_declined_recall_gets_no_message(alice, injector, no_quiet_hours, provider):
+    treatment = signed_botox(alice, by=injector, days_ago=90)
+    today = timezone.localdate()
+    recall = _recall_window(treatment, today - timedelta(days=1), today + timedelta(days=30))
+    services.enqueue_recall(recall, by=injector)
+    Recall.objects.filter(pk=recall.pk).update(status="declined")
+    row = Outbox.objects.get()
+    assert sending.deliver(row.pk) == "skipped: the recall is closed (declined)"
 
 
 def test_recall_before_the_window_closes(alice, injector, no_quiet_hours):
     treatment = signed_botox(alice, by=injector, days_ago=100)
     today = timezone.localdate()
-    TreatmentRecord.objects.filter(pk=treatment.pk).update(
-        recall_opens_on=today - timedelta(days=10), recall_closes_on=today + timedelta(days=14)
-    )
+    recall = _recall_window(treatment, today - timedelta(days=10), today + timedelta(days=14))
     run_scheduler(now=timezone.make_aware(datetime.combine(today, time(10))))
-    assert _kinds() == [(MessageKind.RECALL_CLOSING, f"treatment:{treatment.pk}")]
+    assert _kinds() == [(MessageKind.RECALL_CLOSING, f"recall:{recall.pk}")]
 
 
 def test_a_message_due_in_quiet_hours_waits_for_morning(alice):
