@@ -120,6 +120,18 @@ def test_two_submits_at_once_register_one_patient(clinic, front_desk) -> None:  
     assert Patient.objects.filter(last_name="Race").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_forms_for_one_person_at_once_are_queued_not_missed(clinic, front_desk) -> None:  # type: ignore[no-untyped-def]
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers")
+    data = {"first_name": "Ana", "last_name": "Twice", "date_of_birth": BORN, "phone": "555 1234"}
+    calls = [lambda: register_patient(clinic, data, by=front_desk, key=uuid4()) for _ in range(2)]
+    assert race(*calls) == ["ok", "ok"]
+    first, second = Patient.objects.filter(last_name="Twice").order_by("id")
+    flag = DuplicateFlag.objects.get()
+    assert (flag.patient, flag.candidate, flag.reason) == (second, first, "same_person")
+
+
 # --- the queue and the merge --------------------------------------------------------------------
 
 
