@@ -55,10 +55,20 @@ def patients_by_email(clinic: Clinic, address: str) -> list[Patient]:
     return list(Patient.objects.for_clinic(clinic).filter(email__iexact=address.strip()))
 
 
+@dataclass(frozen=True)
+class Incoming:
+    clinic: Clinic
+    channel: str
+    sender: str
+    body: str
+    provider_id: str
+    patients: list[Patient]
+
+
 def receive_sms(clinic: Clinic, *, sender: str, body: str, provider_id: str = "") -> Received:
     e164 = to_e164(sender) or sender.strip()
     patients = patients_by_phone(clinic, e164) if e164.startswith("+") else []
-    return _receive(clinic, MessageChannel.SMS, e164, body, provider_id, patients)
+    return _receive(Incoming(clinic, MessageChannel.SMS, e164, body, provider_id, patients))
 
 
 def receive_email(clinic: Clinic, *, sender: str, subject: str, body: str) -> Received:
@@ -66,54 +76,43 @@ def receive_email(clinic: Clinic, *, sender: str, subject: str, body: str) -> Re
     text = subject if keyword(subject) in STOP_WORDS | START_WORDS else first_line
     message = text if keyword(text) else f"{subject}\n{body}".strip()
     patients = patients_by_email(clinic, sender)
-    return _receive(clinic, MessageChannel.EMAIL, sender.strip(), message, "", patients)
+    return _receive(Incoming(clinic, MessageChannel.EMAIL, sender.strip(), message, "", patients))
 
 
-def _receive(
-    clinic: Clinic,
-    channel: str,
-    sender: str,
-    body: str,
-    provider_id: str,
-    patients: list[Patient],
-) -> Received:
-    if provider_id:
-        earlier = InboundMessage.objects.filter(clinic=clinic, provider_id=provider_id).first()
+def _receive(incoming: Incoming) -> Received:
+    clinic = incoming.clinic
+    if incoming.provider_id:
+        earlier = InboundMessage.objects.filter(
+            clinic=clinic, provider_id=incoming.provider_id
+        ).first()
         if earlier is not None:
             return Received(earlier, "")  # the provider retried its webhook: done already
-    source = ConsentSource.SMS_REPLY if channel == MessageChannel.SMS else ConsentSource.EMAIL_REPLY
-    word = keyword(body)
+    sms = incoming.channel == MessageChannel.SMS
+    source = ConsentSource.SMS_REPLY if sms else ConsentSource.EMAIL_REPLY
+    word = keyword(incoming.body)
     if word in STOP_WORDS:
-        for patient in patients:
+        for patient in incoming.patients:
             services.opt_out(patient, source=source)
-        return _stored(clinic, channel, sender, body, provider_id, patients, "opted_out")
+        return _stored(incoming, "opted_out")
     if word in START_WORDS:
-        for patient in patients:
+        for patient in incoming.patients:
             services.opt_back_in(patient, source=source)
-        return _stored(clinic, channel, sender, body, provider_id, patients, "opted_in")
-    reply = ask(clinic, body[:2000], channel=channel)  # urgent triage first, outside a transaction
+        return _stored(incoming, "opted_in")
+    # Urgent triage first (the assistant's order), outside a transaction: it may take a while.
+    reply = ask(clinic, incoming.body[:2000], channel=incoming.channel)
     handoff = (
         Handoff.objects.filter(clinic=clinic, public_id=reply.handoff_id).first()
         if reply.handoff_id
         else None
     )
     outcome = "urgent" if reply.urgent else ("handed_to_staff" if handoff else reply.kind)
-    return _stored(
-        clinic, channel, sender, body, provider_id, patients, outcome, handoff, reply.text
-    )
+    return _stored(incoming, outcome, handoff, reply.text)
 
 
 def _stored(
-    clinic: Clinic,
-    channel: str,
-    sender: str,
-    body: str,
-    provider_id: str,
-    patients: list[Patient],
-    outcome: str,
-    handoff: Handoff | None = None,
-    reply: str = "",
+    incoming: Incoming, outcome: str, handoff: Handoff | None = None, reply: str = ""
 ) -> Received:
+    patients = incoming.patients
     patient = patients[0] if len(patients) == 1 else None
     treatment = (
         TreatmentRecord.objects.signed()
@@ -126,11 +125,11 @@ def _stored(
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
-                clinic=clinic,
-                channel=channel,
-                sender=sender[:254],
-                body=body,
-                provider_id=provider_id[:100],
+                clinic=incoming.clinic,
+                channel=incoming.channel,
+                sender=incoming.sender[:254],
+                body=incoming.body,
+                provider_id=incoming.provider_id[:100],
                 patient=patient,
                 treatment=treatment,
                 handoff=handoff,
@@ -138,9 +137,11 @@ def _stored(
                 outcome=outcome,
             )
             if handoff is not None:
-                _link_handoff(handoff, channel, sender, patient)
+                _link_handoff(handoff, incoming.channel, incoming.sender, patient)
     except IntegrityError:  # the same provider message, received twice at once
-        inbound = InboundMessage.objects.get(clinic=clinic, provider_id=provider_id)
+        inbound = InboundMessage.objects.get(
+            clinic=incoming.clinic, provider_id=incoming.provider_id
+        )
         return Received(inbound, "")
     return Received(inbound, reply)
 

@@ -50,4 +50,20 @@ def soon(minutes: int = 0) -> datetime:
     return timezone.now() + timedelta(minutes=minutes)
 
 
-__all__ = ["book", "signed_botox", "soon"]
+def queue_reminder(patient, *, due_at: datetime | None = None, visit=None):  # type: ignore[no-untyped-def]
+    """A reminder of a visit tomorrow (or ``visit``), due now (or at ``due_at``)."""
+    from .. import services
+    from ..models import MessageKind
+
+    visit = visit or book(patient, soon(60 * 24))
+    return services.enqueue_message(
+        clinic=patient.clinic,
+        patient=patient,
+        kind=MessageKind.REMINDER,
+        due_at=due_at or soon(),
+        subject_key=f"appointment:{visit.pk}",
+        context={"starts_at": visit.starts_at.isoformat()},
+    )
+
+
+__all__ = ["book", "queue_reminder", "signed_botox", "soon"]

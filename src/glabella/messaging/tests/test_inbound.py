@@ -11,10 +11,10 @@ from django.test import Client
 from glabella.assistant.models import Handoff, HandoffKind
 from glabella.audit.models import AuditEvent
 
-from .. import sending, services
-from ..models import InboundMessage, MessageKind, MessagingSettings, OutboxStatus
+from .. import sending
+from ..models import InboundMessage, MessagingSettings, OutboxStatus
 from ..providers import twilio_signature
-from .conftest import book, signed_botox, soon
+from .conftest import queue_reminder, signed_botox
 
 pytestmark = pytest.mark.django_db
 TOKEN = "clinic-auth-token"
@@ -60,14 +60,7 @@ def test_a_webhook_without_a_body_is_a_clear_400(twilio_clinic):
 
 
 def test_stop_ends_the_patient_s_messages(twilio_clinic, alice, provider):
-    visit = book(alice, soon(60 * 24))
-    row = services.enqueue_message(
-        clinic=alice.clinic,
-        patient=alice,
-        kind=MessageKind.REMINDER,
-        due_at=soon(),
-        subject_key=f"appointment:{visit.pk}",
-    )
+    row = queue_reminder(alice)
     response = text_in(twilio_clinic, "Stop")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/xml"

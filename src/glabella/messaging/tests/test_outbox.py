@@ -14,21 +14,12 @@ from glabella.audit.models import AuditEvent
 from .. import sending, services
 from ..models import MessageKind, Outbox, OutboxStatus
 from ..timing import MAX_ATTEMPTS, retry_delay
-from .conftest import book, soon
+from .conftest import book, queue_reminder, soon
 
 pytestmark = pytest.mark.django_db
 
 
-def _reminder(alice, due_at=None):  # type: ignore[no-untyped-def]
-    visit = book(alice, soon(60 * 24))
-    return services.enqueue_message(
-        clinic=alice.clinic,
-        patient=alice,
-        kind=MessageKind.REMINDER,
-        due_at=due_at or soon(),
-        subject_key=f"appointment:{visit.pk}",
-        context={"starts_at": visit.starts_at.isoformat()},
-    )
+_reminder = queue_reminder
 
 
 def test_enqueueing_twice_keeps_one_row(alice, no_quiet_hours):

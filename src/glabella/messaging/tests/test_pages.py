@@ -7,9 +7,9 @@ from django.test import Client
 
 from glabella.audit.models import AuditEvent
 
-from .. import sending, services
-from ..models import MessageKind, MessageTemplate, Outbox, OutboxStatus
-from .conftest import book, soon
+from .. import sending
+from ..models import MessageTemplate, Outbox, OutboxStatus
+from .conftest import queue_reminder
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,7 @@ def client_for(user) -> Client:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def failed(alice, no_quiet_hours, provider) -> Outbox:  # type: ignore[no-untyped-def]
     provider.failures, provider.permanent = 1, True
-    visit = book(alice, soon(60 * 24))
-    row = services.enqueue_message(
-        clinic=alice.clinic,
-        patient=alice,
-        kind=MessageKind.REMINDER,
-        due_at=soon(),
-        subject_key=f"appointment:{visit.pk}",
-    )
+    row = queue_reminder(alice)
     sending.deliver(row.pk)
     row.refresh_from_db()
     return row
@@ -117,14 +110,7 @@ def test_the_approved_wording_is_what_patients_get(
         alice.clinic, "reminder", "Soon", "Hi {first_name}, from {clinic_name}.", by=injector
     )
     version = approve_latest(alice.clinic, "reminder", by=director)
-    visit = book(alice, soon(60 * 24))
-    row = services.enqueue_message(
-        clinic=alice.clinic,
-        patient=alice,
-        kind=MessageKind.REMINDER,
-        due_at=soon(),
-        subject_key=f"appointment:{visit.pk}",
-    )
+    row = queue_reminder(alice)
     sending.deliver(row.pk)
     row.refresh_from_db()
     assert row.template_version == version

@@ -12,10 +12,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from .. import sending, services
-from ..models import MessageKind, MessagingSettings, OutboxStatus
+from .. import sending
+from ..models import MessagingSettings, OutboxStatus
 from ..providers import ProviderError, TwilioSms, sms_provider_for, twilio_signature
-from .conftest import book, soon
+from .conftest import queue_reminder
 
 SID, TOKEN = "AC" + "1" * 32, "secret-token"
 
@@ -94,14 +94,7 @@ def test_a_clinic_connected_to_twilio_sends_through_it_and_recovers(
     )
     assert isinstance(sms_provider_for(alice.clinic), TwilioSms)
     FakeTwilio.answers = [(503, {"message": "down"})]
-    visit = book(alice, soon(60 * 24))
-    row = services.enqueue_message(
-        clinic=alice.clinic,
-        patient=alice,
-        kind=MessageKind.REMINDER,
-        due_at=soon(),
-        subject_key=f"appointment:{visit.pk}",
-    )
+    row = queue_reminder(alice)
     assert sending.deliver(row.pk).startswith("failed")
     row.refresh_from_db()
     assert row.status == OutboxStatus.PENDING and "503" in row.last_error

@@ -11,9 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from .. import services
 from ..models import MessageKind, Outbox, OutboxStatus
-from .conftest import book, soon
+from .conftest import book, queue_reminder, soon
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,15 +26,8 @@ def database_queue(settings):  # type: ignore[no-untyped-def]
 def test_a_send_is_queued_on_commit_and_run_by_the_worker(
     alice, no_quiet_hours, provider, database_queue
 ):
-    visit = book(alice, soon(60 * 24))
     with transaction.atomic():
-        row = services.enqueue_message(
-            clinic=alice.clinic,
-            patient=alice,
-            kind=MessageKind.REMINDER,
-            due_at=soon(),
-            subject_key=f"appointment:{visit.pk}",
-        )
+        row = queue_reminder(alice)
         assert DBTaskResult.objects.count() == 0  # nothing queued before the commit
     assert DBTaskResult.objects.count() == 1
     call_command("worker", batch=True, scheduler_seconds=0, verbosity=0)
@@ -45,14 +37,7 @@ def test_a_send_is_queued_on_commit_and_run_by_the_worker(
 
 
 def test_a_later_message_is_deferred_in_the_queue(alice, no_quiet_hours, database_queue):
-    visit = book(alice, soon(60 * 24))
-    services.enqueue_message(
-        clinic=alice.clinic,
-        patient=alice,
-        kind=MessageKind.REMINDER,
-        due_at=soon(60),
-        subject_key=f"appointment:{visit.pk}",
-    )
+    queue_reminder(alice, due_at=soon(60))
     queued = DBTaskResult.objects.get()
     assert queued.run_after is not None and queued.run_after > timezone.now() + timedelta(
         minutes=59
