@@ -9,7 +9,7 @@ from glabella.audit.models import AuditEvent
 
 from .. import sending
 from ..models import MessageTemplate, Outbox, OutboxStatus
-from .conftest import queue_reminder
+from .conftest import queue_reminder, soon
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,15 @@ def test_the_approved_wording_is_what_patients_get(
     row.refresh_from_db()
     assert row.template_version == version
     assert provider.sent[0][1].startswith(f"Hi Alice, from {alice.clinic.name}.")
+
+
+def test_the_outbox_page_s_queries_do_not_grow_with_its_rows(
+    front_desk, alice, dora, no_quiet_hours, django_assert_max_num_queries
+):
+    for patient in (alice, dora):
+        for hours in range(15):
+            queue_reminder(patient, due_at=soon(60 * hours))
+    client = client_for(front_desk)
+    with django_assert_max_num_queries(12):
+        page = client.get("/staff/messages/")
+    assert page.content.decode().count("Reminder before the visit") == 30
