@@ -164,12 +164,14 @@ def no_shows(clinic: Clinic, s: MessagingSettings, window: Window, now: datetime
 
 
 def aftercare(clinic: Clinic, s: MessagingSettings, window: Window, now: datetime) -> Iterator[Due]:
-    """Treatments signed in the window (not touch-ups): aftercare when signed."""
+    """Treatments given and signed in the window (not touch-ups): aftercare when signed."""
     signed = TreatmentRecord.objects.filter(
         clinic=clinic,
         status=TreatmentStatus.SIGNED,
         signed_at__gte=window.start,
         signed_at__lte=window.end,
+        # An old visit signed only now (an imported history) gets no aftercare days later.
+        treated_on__gte=(window.start - timedelta(days=1)).date(),
         touch_up_of__isnull=True,
     ).values_list("pk", "patient_id", "signed_at")
     for pk, patient_id, signed_at in signed.iterator(chunk_size=BATCH):

@@ -122,6 +122,12 @@ def test_aftercare_goes_only_with_the_clinic_s_approved_aftercare(
     assert "Our own aftercare words." in provider.sent[0][1]
 
 
+def test_an_old_visit_signed_now_gets_no_aftercare(alice, injector, no_quiet_hours):
+    signed_botox(alice, by=injector, days_ago=30)  # a history entered late
+    run_scheduler()
+    assert not Outbox.objects.filter(kind=MessageKind.AFTERCARE).exists()
+
+
 def test_the_review_invitation_goes_days_before_the_proposed_review(
     alice, injector, no_quiet_hours
 ):
