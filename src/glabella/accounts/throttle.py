@@ -52,7 +52,8 @@ class Scope:
         try:
             count = cache.incr(count_key)
         except ValueError:  # expired between add and incr
-            cache.set(count_key, count := 1, timeout=window)
+            count = 1
+            cache.set(count_key, count, timeout=window)
         cache.touch(count_key, window)
         extra = count - self.free
         if extra > 0:

@@ -2,7 +2,7 @@
 
 A NUL character cannot be stored in PostgreSQL text and has no place in anything a person
 types, a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` would only fail later, deeper and as
-a server error, and a date outside years 1800–2199 (``?date=0001-01-01``) is no clinic's
+a server error, and a date outside years 1800–9000 (``?date=0001-01-01``) is no clinic's
 and overflows the calendar arithmetic of the pages that take it. All are answered here,
 once for every page and endpoint: 400 and 413, as RFC 9457 problem details under /api/, as
 a short page (or chat fragment for htmx) elsewhere. Nothing reaches a view, so nothing is
@@ -30,7 +30,7 @@ from .problems import MEDIA_TYPE, problem_response
 
 API_PREFIX = "/api/"
 NUL = "\x00"
-EARLIEST_YEAR, LATEST_YEAR = 1800, 2199
+EARLIEST_YEAR, LATEST_YEAR = 1800, 9000
 # A whole value that is a date (or a date and time); group 1: its year.
 DATE_VALUE = re.compile(r"(\d{4,})-\d\d-\d\d(?:[T ][0-9:.+Z-]*)?")
 JSON_DATE = re.compile(rb'"(\d{4,})-\d\d-\d\d(?:[T ][0-9:.+Z-]*)?"')

@@ -1,9 +1,12 @@
 """Sign-in throttling: growing waits per (username, address), per address and per username,
 kept in the cache; refused attempts audited; staff on a known device never held up."""
 
+import socket
+import uuid
+
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from glabella.accounts import devices
@@ -174,3 +177,30 @@ def test_success_forgets_the_owners_own_failures(nurse) -> None:
     for _ in range(3):
         attempt(client, "nurse", "wrong", HOME)
     assert attempt(client, "nurse", PASSWORD, HOME).status_code == 302
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), 1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_on_redis_the_counts_outlive_the_process_cache(nurse, settings) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}",
+        }
+    }
+    try:
+        for _ in range(4):
+            attempt(Client(), "nurse", "wrong", ELSEWHERE)
+        caches.close_all()  # as if another worker process answered next
+        assert attempt(Client(), "nurse", PASSWORD, ELSEWHERE).status_code == 429
+        assert attempt(Client(), "nurse", PASSWORD, HOME).status_code == 302
+    finally:
+        cache.clear()
