@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -18,7 +19,7 @@ from glabella.treatments.models import Recall
 from .. import sending, services
 from ..models import MessageKind, MessagingSettings, Outbox, OutboxStatus
 from ..scheduler import run_scheduler
-from .conftest import book, signed_botox
+from .conftest import book, queue_reminder, signed_botox
 
 pytestmark = pytest.mark.django_db
 
@@ -248,3 +249,14 @@ def test_enqueue_recall_counts_the_contact_and_stops_at_the_clinic_s_maximum(
         ).count()
         == 2
     )
+
+
+def test_quiet_hours_are_the_clinic_s_own_clock(alice):
+    alice.clinic.time_zone = "America/New_York"
+    alice.clinic.save(update_fields=["time_zone"])
+    new_york = ZoneInfo("America/New_York")
+    late = datetime(2026, 7, 1, 23, 0, tzinfo=new_york)  # 03:00 UTC: quiet in New York
+    row = queue_reminder(alice, due_at=late)
+    assert row.send_after == datetime(2026, 7, 2, 8, 0, tzinfo=new_york)
+    noon = datetime(2026, 7, 1, 12, 0, tzinfo=new_york)
+    assert queue_reminder(alice, due_at=noon).send_after == noon
