@@ -1,7 +1,8 @@
 """Schemathesis against the API's OpenAPI document: for every operation a bounded number of
-generated requests (valid and invalid), sent in process through the WSGI application as a
-signed-in medical director, some addressing real rows; none may answer a server error, and
-every error must be problem details (README "Security hardening")."""
+generated requests (valid and invalid), sent in process through the WSGI application, in
+turn as the medical director, an injector, the front desk and nobody signed in, some
+addressing real rows; none may answer a server error, and every error must be problem
+details (README "Security hardening")."""
 
 import itertools
 import json
@@ -27,7 +28,7 @@ EXAMPLES_PER_OPERATION = 5
 # JSON round trip: the document as served (status codes as strings).
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(api.get_openapi_schema())))
 schema.app = get_wsgi_application()
-turn = itertools.count()
+turns = itertools.count()
 
 
 @pytest.fixture(autouse=True)
@@ -49,18 +50,21 @@ def rows(dora: Patient, injector) -> dict[str, str]:  # type: ignore[no-untyped-
 
 
 @pytest.fixture
-def staff_headers(director, rf) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(director)
-    request = rf.get("/")
-    token = get_token(request)
-    session = client.cookies["sessionid"].value
-    return {"Cookie": f"sessionid={session}; csrftoken={token}", "X-CSRFToken": token}
+def role_headers(director, injector, front_desk, rf) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """Request headers of each role's signed-in session (CSRF token included), and of nobody."""
+    token = get_token(rf.get("/"))
+    headers = []
+    for user in (director, injector, front_desk):
+        client = Client()
+        client.force_login(user)
+        session = client.cookies["sessionid"].value
+        headers.append({"Cookie": f"sessionid={session}; csrftoken={token}", "X-CSRFToken": token})
+    return [*headers, {}]
 
 
-def _with_real_rows(case: Any, rows: dict[str, str]) -> None:
+def _with_real_rows(case: Any, rows: dict[str, str], turn: int) -> None:
     parameters = case.path_parameters or {}
-    if next(turn) % 2:
+    if turn % 2:
         return
     for name in parameters:
         if name in rows and _is_uuid(parameters[name]):
@@ -85,9 +89,10 @@ def _is_uuid(value: object) -> bool:
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-def test_no_operation_answers_a_server_error(case, staff_headers, rows) -> None:  # type: ignore[no-untyped-def]
-    _with_real_rows(case, rows)
-    response = case.call(headers=staff_headers)
+def test_no_operation_answers_a_server_error(case, role_headers, rows) -> None:  # type: ignore[no-untyped-def]
+    this_turn = next(turns)
+    _with_real_rows(case, rows, this_turn)
+    response = case.call(headers=role_headers[this_turn // 2 % len(role_headers)])
     assert response.status_code < 500, (case.method, case.formatted_path, response.text[:300])
     if response.status_code >= 400:
         content_type = response.headers.get("content-type", [""])[0]
