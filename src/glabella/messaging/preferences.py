@@ -29,19 +29,22 @@ RECORD_CHANNEL = {Channel.SMS: MessageChannel.SMS, Channel.EMAIL: MessageChannel
 
 
 def effective_preference(patient: Patient) -> Preference:
-    """The messaging preference row when there is one, else the patient record's consent
-    and preferred channel."""
+    """The patient record's consent and preferred channel (what staff see and edit), less an
+    opt-out (STOP, the unsubscribe link) that no consent recorded on the record since
+    overrides."""
     try:
-        row = patient.messaging_preference
+        row: MessagingPreference | None = patient.messaging_preference
     except MessagingPreference.DoesNotExist:
         row = None
-    if row is not None:
-        return Preference(row.consent, row.channel, row.opted_out_at, row.consent_source)
+    opted_out_at = row.opted_out_at if row is not None else None
+    consented = patient.consent_recorded_at
+    if opted_out_at is not None and consented is not None and consented > opted_out_at:
+        opted_out_at = None  # the patient agreed again at the desk after opting out
     return Preference(
         consent=patient.consent_to_contact,
         channel=RECORD_CHANNEL.get(patient.preferred_channel, ""),
-        opted_out_at=None,
-        source=ConsentSource.PATIENT_RECORD,
+        opted_out_at=opted_out_at,
+        source=row.consent_source if row is not None else ConsentSource.PATIENT_RECORD,
     )
 
 

@@ -19,6 +19,7 @@ from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
 from glabella.patients.models import Patient
+from glabella.patients.services import update_demographics
 
 from . import tasks
 from .clinic_settings import clinic_zone, settings_for
@@ -30,7 +31,7 @@ from .models import (
     Outbox,
     OutboxStatus,
 )
-from .preferences import effective_preference
+from .preferences import RECORD_CHANNEL
 from .timing import after_quiet_hours
 
 # What a recall object may call its window (the recall model, or the treatment behind it).
@@ -202,52 +203,46 @@ def record_consent(
     patient: Patient, *, consent: bool, channel: str, source: str, by: Any = None
 ) -> MessagingPreference:
     """The patient's answer to "may we send you messages?" and through which channel (an
-    online booking form, the front desk). Consent given again clears an earlier opt-out."""
+    online booking form, the front desk): written on the patient record (what staff see and
+    edit) and kept here with its time and source. Consent given again ends an opt-out."""
     if channel and channel not in MessageChannel.values:
         raise ValidationError({"channel": "Choose text message or email."})
     if source not in ConsentSource.values:
         raise ValidationError({"source": f"Unknown consent source {source!r}."})
-    now = timezone.now()
     with transaction.atomic():
-        preference, _ = MessagingPreference.objects.select_for_update().get_or_create(
-            patient=patient
-        )
+        preference = _preference_row(patient)
         preference.consent = consent
-        preference.consent_at = now
+        preference.consent_at = timezone.now()
         preference.consent_source = source
         preference.channel = channel
         if consent:
             preference.opted_out_at = None
             preference.opted_out_source = ""
         preference.save()
-        record_for_patient(
-            Action.CHANGE,
-            patient,
-            patient,
-            by=by,
-            messaging_consent=consent,
-            channel=channel,
-            source=source,
-        )
+        record_fields: dict[str, Any] = {"consent_to_contact": consent}
+        if channel:
+            record_fields["preferred_channel"] = channel
+        update_demographics(patient, record_fields, by=by)
     return preference
 
 
 def opt_out(patient: Patient, *, source: str, by: Any = None) -> MessagingPreference:
-    """Stop every message to the patient (a STOP reply, the unsubscribe link). Audited."""
+    """Stop every message to the patient (a STOP reply, the unsubscribe link): the opt-out
+    is kept here and the record's consent is withdrawn, so staff see it. Audited."""
     with transaction.atomic():
         preference = _preference_row(patient)
-        if preference.opted_out_at is None:
-            preference.opted_out_at = timezone.now()
-            preference.opted_out_source = source
-            preference.save(update_fields=["opted_out_at", "opted_out_source", "updated_at"])
-            record_for_patient(
-                Action.CHANGE, patient, patient, by=by, messaging="opted out", source=source
-            )
+        preference.opted_out_at = timezone.now()
+        preference.opted_out_source = source
+        preference.save(update_fields=["opted_out_at", "opted_out_source", "updated_at"])
+        record_for_patient(
+            Action.CHANGE, patient, patient, by=by, messaging="opted out", source=source
+        )
+        _set_record_consent(patient, False, by=by)
     return preference
 
 
 def opt_back_in(patient: Patient, *, source: str, by: Any = None) -> MessagingPreference:
-    """A START reply after STOP: messages resume if the patient had consented."""
+    """A START reply after STOP: the patient asks for messages again. Audited."""
     with transaction.atomic():
         preference = _preference_row(patient)
         if preference.opted_out_at is not None:
@@ -257,19 +252,29 @@ def opt_back_in(patient: Patient, *, source: str, by: Any = None) -> MessagingPr
             record_for_patient(
                 Action.CHANGE, patient, patient, by=by, messaging="opted back in", source=source
             )
+            _set_record_consent(patient, True, by=by)
     return preference
+
+
+def _set_record_consent(patient: Patient, consent: bool, *, by: Any) -> None:
+    """The record's consent, through the patients' service (audited). A record that fails
+    its own checks (old data) is left as it is: the opt-out kept here still applies."""
+    try:
+        with transaction.atomic():
+            update_demographics(patient, {"consent_to_contact": consent}, by=by)
+    except ValidationError:
+        pass
 
 
 def _preference_row(patient: Patient) -> MessagingPreference:
     """The patient's row, locked; made from the patient record's values if missing."""
-    current = effective_preference(patient)
     preference, _ = MessagingPreference.objects.select_for_update().get_or_create(
         patient=patient,
         defaults={
-            "consent": current.consent,
+            "consent": patient.consent_to_contact,
             "consent_at": patient.consent_recorded_at,
             "consent_source": ConsentSource.PATIENT_RECORD,
-            "channel": current.channel,
+            "channel": RECORD_CHANNEL.get(patient.preferred_channel, ""),
         },
     )
     return preference

@@ -6,12 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from glabella.assistant.models import Handoff, HandoffKind
 from glabella.audit.models import AuditEvent
 
-from .. import sending
+from .. import sending, services
 from ..models import InboundMessage, MessagingSettings, OutboxStatus
 from ..providers import twilio_signature
 from .conftest import queue_reminder, signed_botox
@@ -169,3 +170,30 @@ def test_the_unsubscribe_link_asks_then_opts_out(alice):
     alice.refresh_from_db()
     assert alice.messaging_preference.opted_out_source == "unsubscribe_link"
     assert Client().get("/messages/unsubscribe/forged/").status_code == 404
+
+
+def test_stop_shows_on_the_record_and_consent_at_the_desk_resumes_messages(
+    twilio_clinic, alice, front_desk, provider
+):
+    from glabella.patients.services import update_demographics
+
+    text_in(twilio_clinic, "STOP")
+    alice.refresh_from_db()
+    assert alice.consent_to_contact is False  # what staff see on the record
+    assert sending.deliver(queue_reminder(alice).pk).startswith("skipped")
+    update_demographics(alice, {"consent_to_contact": True}, by=front_desk)
+    alice.refresh_from_db()
+    assert sending.deliver(queue_reminder(alice).pk) == "sent"
+
+
+def test_consent_given_online_is_written_on_the_record_with_its_source(dora):
+    dora.email = "dora@example.test"
+    dora.save()
+    preference = services.record_consent(
+        dora, consent=True, channel="email", source="online_booking"
+    )
+    dora.refresh_from_db()
+    assert (dora.consent_to_contact, dora.preferred_channel) == (True, "email")
+    assert preference.consent_source == "online_booking" and preference.consent_at is not None
+    with pytest.raises(ValidationError):
+        services.record_consent(dora, consent=True, channel="pigeon", source="online_booking")
