@@ -9,12 +9,15 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core import signing
+from django.core import mail, signing
 
 from glabella.audit.models import Action, AuditEvent
 from glabella.booking import links
 from glabella.booking.models import BookingSettings, OnlineBooking, Reschedule
+from glabella.messaging.models import Outbox
+from glabella.messaging.services import enqueue_booking_confirmation
 from glabella.scheduling.models import Appointment, AppointmentStatus
+from glabella.scheduling.services import book_appointment
 from glabella.testing import make_appointment
 
 from .conftest import at, booking_day, form, post
@@ -155,3 +158,34 @@ def test_a_link_used_at_another_clinic_is_refused(client, booked, other_clinic):
     assert client.post(f"/c/{other_clinic.slug}/book/visit/{token}/cancel").status_code == 404
     booked.refresh_from_db()
     assert booked.status == AppointmentStatus.BOOKED
+
+
+def test_a_visit_booked_by_the_front_desk_is_confirmed_with_a_working_link(
+    client, clinic, injector, alice, no_quiet_hours, django_capture_on_commit_callbacks
+):
+    starts = at(booking_day(), 11)
+    visit = book_appointment(
+        alice, {"kind": "treatment", "starts_at": starts, "injector": injector}, by=injector
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_booking_confirmation(visit)
+
+    assert mail.outbox == []  # alice prefers text messages
+    sent = Outbox.objects.get(patient=alice)
+    assert (sent.status, sent.channel) == ("sent", "sms")
+    path = sent.body.split("http://testserver", 1)[1].split()[0]
+    assert client.get(path).status_code == 200
+    assert client.post(path + "/cancel").status_code == 200
+    visit.refresh_from_db()
+    assert visit.status == AppointmentStatus.CANCELLED
+
+
+def test_a_booking_held_for_the_front_desk_can_be_cancelled_by_its_link(client, clinic, injector):
+    BookingSettings.objects.create(clinic=clinic, hold_for_front_desk=True)
+    assert post(client, clinic, form(at(booking_day(), 10))).status_code == 302
+    held = OnlineBooking.objects.get().appointment
+    assert b"Waiting for the clinic to confirm" in client.get(manage(held)).content
+
+    assert client.post(manage(held) + "/cancel").status_code == 200
+    held.refresh_from_db()
+    assert held.status == AppointmentStatus.CANCELLED
