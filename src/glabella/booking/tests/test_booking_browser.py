@@ -45,6 +45,7 @@ def test_a_patient_books_on_a_phone_then_moves_the_visit_by_the_emailed_link(
     page.goto(page.url + f"&from={day.isoformat()}")  # the week of the day chosen
     first_day = page.locator("section.booking-day").first
     expect(first_day.get_by_role("heading")).to_contain_text(f"{day:%A}")
+    page.screenshot(path=str(SCREENSHOT.with_name("booking-times.png")))
     first_day.get_by_role("link", name="10:00").click()
 
     expect(page.get_by_role("heading", name="Your details")).to_be_visible()
@@ -55,6 +56,7 @@ def test_a_patient_books_on_a_phone_then_moves_the_visit_by_the_emailed_link(
     page.get_by_role("textbox", name="Email").fill("paula@example.test")
     page.get_by_label("Send me messages").check()
     page.get_by_role("radio", name="Email").check()
+    page.screenshot(path=str(SCREENSHOT.with_name("booking-details.png")), full_page=True)
     book = page.get_by_role("button", name="Book")
     book.scroll_into_view_if_needed()
     box = book.bounding_box()
