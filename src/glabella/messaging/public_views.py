@@ -5,6 +5,7 @@ secret) and the unsubscribe link (signed for one patient)."""
 from __future__ import annotations
 
 import hmac
+from email.utils import parseaddr
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -52,7 +53,7 @@ def email_inbound(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     if not secret or not hmac.compare_digest(secret, given):
         return JsonResponse({"detail": "Not allowed."}, status=403)
     clinic = get_object_or_404(Clinic, slug=clinic_slug)
-    sender = request.POST.get("from", "").strip()
+    sender = parseaddr(request.POST.get("from", ""))[1].strip()  # "Ana <ana@x.test>" → address
     subject, text = request.POST.get("subject", ""), request.POST.get("text", "")
     if not sender or not (subject.strip() or text.strip()):
         return JsonResponse({"detail": "from and a subject or text are required."}, status=400)

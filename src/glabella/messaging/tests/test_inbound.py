@@ -149,7 +149,7 @@ def test_an_urgent_email_reply_is_handed_to_staff(clinic, alice):
     response = Client().post(
         f"/messages/email/{clinic.slug}/inbound/",
         {
-            "from": "ALICE@example.test",
+            "from": "Alice T <ALICE@example.test>",
             "subject": "Re: aftercare",
             "text": "My eyelid is drooping and I can't swallow",
         },
