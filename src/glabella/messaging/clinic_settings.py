@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
+from glabella.audit.models import Action
+from glabella.audit.services import record
 
 from .models import MessagingSettings
 
@@ -28,3 +32,21 @@ def clinic_zone(clinic: Clinic) -> ZoneInfo:
         return zone
     current = timezone.get_current_timezone()
     return current if isinstance(current, ZoneInfo) else ZoneInfo(str(current))
+
+
+def change_settings(row: MessagingSettings, changed: dict[str, Any], *, by: Any) -> None:
+    """Save the clinic's changed message settings (the form's values), audited."""
+    if not changed:
+        return
+    with transaction.atomic():
+        for name, value in changed.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(changed))
+        record(
+            action=Action.CHANGE,
+            clinic=row.clinic,
+            actor=by,
+            object_type="messaging.messagingsettings",
+            object_id=str(row.clinic.public_id),
+            detail={name: str(value) for name, value in changed.items()},
+        )

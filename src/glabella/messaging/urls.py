@@ -9,6 +9,7 @@ urlpatterns = [
     path("staff/messages/templates/", views.templates, name="templates"),
     path("staff/messages/templates/edit/", views.edit_template, name="template-edit"),
     path("staff/messages/templates/approve/", views.approve_template, name="template-approve"),
+    path("staff/messages/settings/", views.clinic_settings, name="settings"),
     # Public: signed by the provider or a shared secret, or a signed link for one patient.
     path("messages/sms/<slug:clinic_slug>/inbound/", public_views.sms_inbound, name="sms-inbound"),
     path(

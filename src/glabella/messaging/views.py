@@ -20,13 +20,15 @@ from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can
 
 from . import services, template_services
+from .clinic_settings import change_settings, settings_for
 from .defaults import Wording
-from .forms import TemplateForm
+from .forms import SettingsForm, TemplateForm
 from .models import InboundMessage, MessageKind, Outbox, OutboxStatus
 from .variables import preview
 
 READ, RETRY = "messages.read", "messages.retry"
 EDIT, APPROVE = "messages.templates_edit", "messages.templates_approve"
+SETTINGS = "messages.settings"
 PAGE_SIZE = 50
 REPLIES_SHOWN = 20
 
@@ -149,3 +151,20 @@ def approve_template(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(_back(clinic, "messaging:templates"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    try:
+        clinic = staff_clinic(request, SETTINGS)
+    except ClinicNotChosen as choice:
+        return render(request, "messaging/settings.html", {"clinic_choices": choice.clinics})
+    row = settings_for(clinic)
+    form = SettingsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        change_settings(row, changed, by=request.user)
+        messages.success(request, "Message settings saved.")
+        return redirect(_back(clinic, "messaging:settings"))
+    return render(request, "messaging/settings.html", {"clinic": clinic, "form": form})

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from django.test import Client
 
 from glabella.audit.models import AuditEvent
 
 from .. import sending
-from ..models import MessageTemplate, Outbox, OutboxStatus
+from ..models import MessageTemplate, MessagingSettings, Outbox, OutboxStatus
 from .conftest import queue_reminder, soon
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +129,37 @@ def test_the_outbox_page_s_queries_do_not_grow_with_its_rows(
     with django_assert_max_num_queries(12):
         page = client.get("/staff/messages/")
     assert page.content.decode().count("Reminder before the visit") == 30
+
+
+def test_the_director_sets_quiet_hours_and_reminder_times(director, injector, clinic):
+    page = client_for(director).get("/staff/messages/settings/")
+    assert page.status_code == 200 and 'value="48, 2"' in page.content.decode()
+    form = {
+        "quiet_start": "21:00",
+        "quiet_end": "07:30",
+        "reminder_hours": "2, 24",
+        "send_hour": "9",
+        "review_invite_days_before": "3",
+        "recall_closing_days_before": "14",
+        "no_show_delay_hours": "2",
+        "max_recall_messages": "2",
+    }
+    assert client_for(injector).post("/staff/messages/settings/", form).status_code == 403
+    assert client_for(director).post("/staff/messages/settings/", form).status_code == 302
+    row = MessagingSettings.objects.get(clinic=clinic)
+    assert (row.quiet_start, row.quiet_end) == (time(21), time(7, 30))
+    assert (row.reminder_hours, row.send_hour, row.max_recall_messages) == ([24, 2], 9, 2)
+    event = AuditEvent.objects.get(object_type="messaging.messagingsettings")
+    assert event.actor == director and event.detail["reminder_hours"] == "[24, 2]"
+
+
+@pytest.mark.parametrize("hours", ["", "soon", "0", "1, 2, 3, 4, 5", "400"])
+def test_bad_reminder_times_are_refused_with_a_reason(director, clinic, hours):
+    response = client_for(director).post(
+        "/staff/messages/settings/",
+        {"quiet_start": "20:00", "quiet_end": "08:00", "reminder_hours": hours, "send_hour": "10",
+         "review_invite_days_before": "3", "recall_closing_days_before": "14",
+         "no_show_delay_hours": "2", "max_recall_messages": "3"},
+    )  # fmt: skip
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not AuditEvent.objects.filter(object_type="messaging.messagingsettings").exists()
