@@ -37,6 +37,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "messages.retry": ALL_STAFF,
     "messages.templates_edit": frozenset({MD, INJECTOR}),
     "messages.templates_approve": frozenset({MD}),
+    "messages.settings": frozenset({MD}),
 }
 
 
