@@ -17,4 +17,4 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 SMS_BACKEND = "console"
 TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_FROM_NUMBER = ""
 SITE_URL = "http://testserver"
-MESSAGING_INBOUND_EMAIL_SECRET = "test-inbound-secret"
+MESSAGING_INBOUND_EMAIL_SECRET = "test-inbound-secret"  # noqa: S105 (tests only)
