@@ -109,6 +109,7 @@ class Outbox(BaseModel):
             models.Index(fields=["status", "send_after"], name="outbox_due"),
             models.Index(fields=["clinic", "status", "due_at"], name="outbox_clinic_status"),
             models.Index(fields=["patient", "kind", "created_at"], name="outbox_patient_kind"),
+            models.Index(fields=["clinic", "provider_id"], name="outbox_provider_id"),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.urls import reverse
 
 from glabella.accounts.models import Clinic
 
@@ -59,13 +60,17 @@ class TwilioSms:
     auth_token: str
     from_number: str
     api_base: str = "https://api.twilio.com"
+    status_callback: str = ""  # where Twilio reports delivery (or its failure)
 
     @property
     def endpoint(self) -> str:
         return f"{self.api_base}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
 
     def send(self, *, to: str, body: str) -> str:
-        data = urllib.parse.urlencode({"To": to, "From": self.from_number, "Body": body})
+        fields = {"To": to, "From": self.from_number, "Body": body}
+        if self.status_callback:
+            fields["StatusCallback"] = self.status_callback
+        data = urllib.parse.urlencode(fields)
         credentials = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
         request = urllib.request.Request(  # noqa: S310 (https, or the test's local server)
             self.endpoint,
@@ -109,21 +114,18 @@ def sms_provider_for(clinic: Clinic) -> SmsProvider:
     """The clinic's Twilio account when it has connected one, else the site's Twilio
     account (SMS_BACKEND=twilio), else the console."""
     own = settings_for(clinic)
+    callback = settings.SITE_URL + reverse("messaging:sms-status", args=[clinic.slug])
     if own.twilio_account_sid and own.twilio_auth_token and own.twilio_from_number:
-        return TwilioSms(
-            own.twilio_account_sid,
-            own.twilio_auth_token,
-            own.twilio_from_number,
-            settings.TWILIO_API_BASE,
-        )
-    if settings.SMS_BACKEND == "twilio":
-        return TwilioSms(
+        account = (own.twilio_account_sid, own.twilio_auth_token, own.twilio_from_number)
+    elif settings.SMS_BACKEND == "twilio":
+        account = (
             settings.TWILIO_ACCOUNT_SID,
             settings.TWILIO_AUTH_TOKEN,
             settings.TWILIO_FROM_NUMBER,
-            settings.TWILIO_API_BASE,
         )
-    return ConsoleSms()
+    else:
+        return ConsoleSms()
+    return TwilioSms(*account, api_base=settings.TWILIO_API_BASE, status_callback=callback)
 
 
 def twilio_auth_token_for(clinic: Clinic) -> str:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from glabella.accounts.models import Clinic
 
-from . import inbound, services
+from . import delivery, inbound, services
 from .models import ConsentSource
 from .providers import twilio_auth_token_for, valid_twilio_signature
 from .variables import patient_from_unsubscribe_token
@@ -24,15 +24,27 @@ from .variables import patient_from_unsubscribe_token
 SMS_REPLY_LENGTH = 1500
 
 
-@csrf_exempt
-@require_POST
-def sms_inbound(request: HttpRequest, clinic_slug: str) -> HttpResponse:
-    clinic = get_object_or_404(Clinic, slug=clinic_slug)
+def _signed_by_twilio(request: HttpRequest, clinic: Clinic) -> dict[str, str] | None:
+    """The form Twilio posted, if its X-Twilio-Signature is the clinic's; else None."""
     params = {name: request.POST.get(name, "") for name in request.POST}
     url = settings.SITE_URL + request.get_full_path()
     signature = request.headers.get("X-Twilio-Signature", "")
     if not valid_twilio_signature(url, params, twilio_auth_token_for(clinic), signature):
-        return HttpResponse("Signature not valid.", status=403, content_type="text/plain")
+        return None
+    return params
+
+
+def _forged() -> HttpResponse:
+    return HttpResponse("Signature not valid.", status=403, content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def sms_inbound(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    clinic = get_object_or_404(Clinic, slug=clinic_slug)
+    params = _signed_by_twilio(request, clinic)
+    if params is None:
+        return _forged()
     sender, body = params.get("From", "").strip(), params.get("Body", "").strip()
     if not sender or not body:
         return HttpResponse("From and Body are required.", status=400, content_type="text/plain")
@@ -43,6 +55,21 @@ def sms_inbound(request: HttpRequest, clinic_slug: str) -> HttpResponse:
     message = f"<Message>{escape(reply)}</Message>" if reply else ""
     xml = f'<?xml version="1.0" encoding="UTF-8"?><Response>{message}</Response>'
     return HttpResponse(xml, content_type="text/xml")
+
+
+@csrf_exempt
+@require_POST
+def sms_status(request: HttpRequest, clinic_slug: str) -> HttpResponse:
+    """Twilio's delivery report for a message it took: a failure shows on the Messages page."""
+    clinic = get_object_or_404(Clinic, slug=clinic_slug)
+    params = _signed_by_twilio(request, clinic)
+    if params is None:
+        return _forged()
+    sid, status = params.get("MessageSid", ""), params.get("MessageStatus", "")
+    if not sid or not status:
+        return HttpResponse("MessageSid and MessageStatus are required.", status=400)
+    delivery.report(clinic, sid, status, params.get("ErrorCode", ""))
+    return HttpResponse(status=204)
 
 
 @csrf_exempt

@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/messages/settings/", views.clinic_settings, name="settings"),
     # Public: signed by the provider or a shared secret, or a signed link for one patient.
     path("messages/sms/<slug:clinic_slug>/inbound/", public_views.sms_inbound, name="sms-inbound"),
+    path("messages/sms/<slug:clinic_slug>/status/", public_views.sms_status, name="sms-status"),
     path(
         "messages/email/<slug:clinic_slug>/inbound/",
         public_views.email_inbound,

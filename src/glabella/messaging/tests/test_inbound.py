@@ -197,3 +197,31 @@ def test_consent_given_online_is_written_on_the_record_with_its_source(dora):
     assert preference.consent_source == "online_booking" and preference.consent_at is not None
     with pytest.raises(ValidationError):
         services.record_consent(dora, consent=True, channel="pigeon", source="online_booking")
+
+
+def delivery_report(clinic, sid: str, status: str, *, token: str = TOKEN):  # type: ignore[no-untyped-def]
+    path = f"/messages/sms/{clinic.slug}/status/"
+    form = {"MessageSid": sid, "MessageStatus": status, "ErrorCode": "30003"}
+    signature = twilio_signature(f"http://testserver{path}", form, token)
+    return Client().post(
+        path,
+        urlencode(form),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_TWILIO_SIGNATURE=signature,
+    )
+
+
+def test_an_undelivered_text_shows_as_failed_for_staff(twilio_clinic, alice, provider):
+    row = queue_reminder(alice)
+    sending.deliver(row.pk)
+    row.refresh_from_db()
+    assert delivery_report(twilio_clinic, row.provider_id, "delivered").status_code == 204
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.SENT
+    assert (
+        delivery_report(twilio_clinic, row.provider_id, "undelivered", token="x").status_code == 403
+    )
+    assert delivery_report(twilio_clinic, row.provider_id, "undelivered").status_code == 204
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.FAILED
+    assert row.last_error == "the provider could not deliver it (undelivered, error 30003)"

@@ -103,6 +103,8 @@ def test_a_clinic_connected_to_twilio_sends_through_it_and_recovers(
     assert (row.status, row.provider_id, row.attempts) == (OutboxStatus.SENT, "SM123", 2)
     assert FakeTwilio.received[-1]["form"]["To"] == "+15550101234"  # type: ignore[index]
     assert "Reply STOP" in FakeTwilio.received[-1]["form"]["Body"]  # type: ignore[index]
+    callback = FakeTwilio.received[-1]["form"]["StatusCallback"]  # type: ignore[index]
+    assert callback == f"http://testserver/messages/sms/{alice.clinic.slug}/status/"
 
 
 def test_the_webhook_signature_follows_twilio_s_rule():
