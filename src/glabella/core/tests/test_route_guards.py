@@ -56,6 +56,7 @@ PUBLIC = {
     # Replies from patients: Twilio's signature or the relay's shared secret authorises the
     # webhooks, a link signed for one patient the unsubscribe page (messaging/tests).
     "messaging:sms-inbound",
+    "messaging:sms-status",
     "messaging:email-inbound",
     "messaging:unsubscribe",
     # Online booking: the clinic's public booking page (embeddable like the chat), and the
