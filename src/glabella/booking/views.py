@@ -28,7 +28,7 @@ from glabella.messaging.preferences import effective_preference
 from glabella.scheduling.models import Appointment
 from glabella.scheduling.services import display_name
 
-from . import links, offers, services
+from . import changes, links, offers, services
 from .forms import KIND_LABELS, ChoiceForm, DetailsForm, MoveForm, TimeForm
 from .services import NotBookable, SlotTaken, TooLate
 from .throttle import TooManySubmits, check_submit_rate
@@ -205,7 +205,7 @@ def _linked(request: HttpRequest, clinic: Clinic, token: str) -> Appointment | H
         return _page(
             request, "link_refused.html", context | {"bad": bad}, 410 if bad.expired else 404
         )
-    appointment = services.view_by_link(clinic, public_id)
+    appointment = changes.view_by_link(clinic, public_id)
     if appointment is None:
         return _page(
             request, "link_refused.html", context | {"bad": "This link is not valid."}, 404
@@ -240,7 +240,7 @@ def _manage_context(clinic: Clinic, appointment: Appointment) -> dict[str, Any]:
         "kind_label": KIND_LABELS.get(appointment.kind, appointment.get_kind_display()),
         "injector_name": display_name(appointment.injector) if appointment.injector else "",
         "token": links.manage_token(appointment),
-        "why_not": services.can_change(appointment, now),
+        "why_not": changes.can_change(appointment, now),
         "held": appointment.status == "proposed",
         "messaged": effective_preference(appointment.patient).accepts_messages,
     }
@@ -291,7 +291,7 @@ def _move_times(
 @linked_visit
 def cancel(request: HttpRequest, found: Clinic, appointment: Appointment) -> HttpResponse:
     try:
-        appointment = services.cancel_by_link(appointment)
+        appointment = changes.cancel_by_link(appointment)
     except TooLate as late:
         context = _manage_context(found, appointment) | {"error": str(late)}
         return _page(request, "manage.html", context, 409)
@@ -309,7 +309,7 @@ def move(request: HttpRequest, found: Clinic, appointment: Appointment) -> HttpR
         context |= {"error": "Choose one of the times offered."}
         return _page(request, "manage.html", context, 400)
     try:
-        moved = services.reschedule_by_link(appointment, form.cleaned_data["at"])
+        moved = changes.reschedule_by_link(appointment, form.cleaned_data["at"])
     except (TooLate, ValidationError) as refused:
         message = str(refused) if isinstance(refused, TooLate) else " ".join(refused.messages)
         return _page(request, "manage.html", context | {"error": message}, 409)
