@@ -59,3 +59,18 @@ def test_the_worker_s_scheduler_queues_and_sends_what_is_due(
     assert len(provider.sent) == 2
     call_command("worker", batch=True, verbosity=0)  # again: nothing more is sent
     assert len(provider.sent) == 2
+
+
+def test_finished_task_results_are_forgotten_after_a_week(alice, no_quiet_hours, database_queue):
+    from ..management.commands.worker import prune_task_results
+
+    queue_reminder(alice)
+    queue_reminder(alice, due_at=soon(1))  # deferred: not finished, kept
+    call_command("worker", batch=True, scheduler_seconds=0, verbosity=0)
+    finished = DBTaskResult.objects.filter(status="SUCCESSFUL")
+    assert finished.count() == 1
+    prune_task_results()
+    assert finished.count() == 1  # a fresh one stays
+    finished.update(finished_at=timezone.now() - timedelta(days=8))
+    prune_task_results()
+    assert finished.count() == 0 and DBTaskResult.objects.count() == 1

@@ -3,7 +3,8 @@
 The task worker (django-tasks-db's ``db_worker``) runs in the main thread and handles
 Ctrl-C and SIGTERM itself (a task under way is finished first). The scheduler runs in a
 daemon thread every ``MESSAGING_SCHEDULER_SECONDS``; it only queues rows and enqueues the
-send sweep, so several workers may run it at once without sending anything twice.
+send sweep, so several workers may run it at once without sending anything twice. Once an
+hour it also forgets the queue's finished task results older than a week.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.db import close_old_connections
 from glabella.messaging.scheduler import run_scheduler
 
 logger = logging.getLogger(__name__)
+PRUNE_EVERY = 60 * 60  # seconds
+KEEP_DAYS = 7
 
 
 class Command(BaseCommand):
@@ -58,11 +61,21 @@ class Command(BaseCommand):
 
 
 def _every(seconds: int, stop: threading.Event) -> None:
+    runs = 0
     while not stop.is_set():
         try:
             run_scheduler()
+            if runs % max(PRUNE_EVERY // seconds, 1) == 0:
+                prune_task_results()
         except Exception:  # the next run tries again; the worker keeps sending
             logger.exception("The message scheduler failed")
         finally:
             close_old_connections()
+        runs += 1
         stop.wait(seconds)
+
+
+def prune_task_results() -> None:
+    """Forget finished task results after a week (a sweep is queued every minute; the
+    outbox, not the queue, is the record of what was sent)."""
+    call_command("prune_db_task_results", queue_name="*", min_age_days=KEEP_DAYS, verbosity=0)
