@@ -31,6 +31,7 @@ from glabella.assistant.engine.evaluation import (  # noqa: E402
     summarise,
 )
 from glabella.assistant.engine.triage import triage  # noqa: E402
+from glabella.assistant.engine.urgent_net import VALIDATION_DIR, read_bank  # noqa: E402
 
 HELD_OUT = Path(__file__).parent / "data" / "assistant"
 DEV_SET = Path(__file__).resolve().parents[2] / "shared" / "qa" / "dev.jsonl"
@@ -57,6 +58,7 @@ print(time.perf_counter() - started)
 def main() -> None:
     assistant = engine_cache.starter_assistant()
     _triage(assistant)
+    _validation(assistant)
     decided = _retrieval(assistant)
     _modes()
     _latency(decided)
@@ -97,6 +99,22 @@ def _triage(assistant) -> None:  # type: ignore[no-untyped-def]
     for sample, vote in zip(samples, votes, strict=True):
         if not vote[2]:
             print(f"  missed: {sample.question[:110]}")
+
+
+def _validation(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Our own batches in new voices, written after the nets were trained (never trained on;
+    the lexicon's context rules were revised with their false alarms in view)."""
+    nets = engine_cache.urgent_nets()
+    print("\nUrgent triage on our own validation batches (never trained on)")
+    print(f"{'batch':34}{'lexicon only':>16}{'net only':>14}{'both':>14}")
+    by_batch: dict[str, list[tuple[bool, tuple[bool, bool, bool]]]] = defaultdict(list)
+    for text in read_bank(VALIDATION_DIR):
+        by_batch[text.batch].append((text.urgent, _votes(assistant, nets, text.text)))
+    for batch, rows in sorted(by_batch.items()):
+        for urgent, label in ((True, "recall"), (False, "false alarms")):
+            votes = [vote for is_urgent, vote in rows if is_urgent == urgent]
+            cells = "".join(f"{_share([v[i] for v in votes]) * 100:13.1f}% " for i in range(3))
+            print(f"{batch + ' ' + label + ' (n=' + str(len(votes)) + ')':34}{cells}")
 
 
 def _votes(assistant, nets, question: str) -> tuple[bool, bool, bool]:  # type: ignore[no-untyped-def]

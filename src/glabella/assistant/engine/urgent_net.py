@@ -33,6 +33,9 @@ import numpy as np
 from .text import fold
 
 BANK_DIR = Path(__file__).parents[1] / "data" / "triage_bank"
+# Batches written after the nets were trained and never trained on: our own check of the
+# nets on new voices (the bench reports them beside the held-out sets).
+VALIDATION_DIR = BANK_DIR.with_name("triage_validation")
 # Sentence ends, as triage reads them; a segment shorter than this many characters is joined
 # to its neighbour ("ok.", "hi!") so that it does not get a vote of its own.
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002\uff01\uff1f;\n])\s*")
