@@ -37,9 +37,8 @@ def twilio_clinic(clinic):  # type: ignore[no-untyped-def]
     return clinic
 
 
-def text_in(clinic, body: str, *, sender: str = ALICE, sid: str = "SM1", token: str = TOKEN):  # type: ignore[no-untyped-def]
-    path = f"/messages/sms/{clinic.slug}/inbound/"
-    form = {"From": sender, "To": "+14155550100", "Body": body, "MessageSid": sid}
+def from_twilio(path: str, form: dict[str, str], token: str):  # type: ignore[no-untyped-def]
+    """POST ``form`` to ``path`` as Twilio does, signed with ``token``."""
     signature = twilio_signature(f"http://testserver{path}", form, token)
     return Client().post(
         path,
@@ -47,6 +46,11 @@ def text_in(clinic, body: str, *, sender: str = ALICE, sid: str = "SM1", token: 
         content_type="application/x-www-form-urlencoded",
         HTTP_X_TWILIO_SIGNATURE=signature,
     )
+
+
+def text_in(clinic, body: str, *, sender: str = ALICE, sid: str = "SM1", token: str = TOKEN):  # type: ignore[no-untyped-def]
+    form = {"From": sender, "To": "+14155550100", "Body": body, "MessageSid": sid}
+    return from_twilio(f"/messages/sms/{clinic.slug}/inbound/", form, token)
 
 
 def test_a_forged_webhook_is_refused_and_changes_nothing(twilio_clinic, alice):
@@ -200,15 +204,8 @@ def test_consent_given_online_is_written_on_the_record_with_its_source(dora):
 
 
 def delivery_report(clinic, sid: str, status: str, *, token: str = TOKEN):  # type: ignore[no-untyped-def]
-    path = f"/messages/sms/{clinic.slug}/status/"
     form = {"MessageSid": sid, "MessageStatus": status, "ErrorCode": "30003"}
-    signature = twilio_signature(f"http://testserver{path}", form, token)
-    return Client().post(
-        path,
-        urlencode(form),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_X_TWILIO_SIGNATURE=signature,
-    )
+    return from_twilio(f"/messages/sms/{clinic.slug}/status/", form, token)
 
 
 def test_an_undelivered_text_shows_as_failed_for_staff(twilio_clinic, alice, provider):
