@@ -396,10 +396,9 @@ def _open_schedule(record: TreatmentRecord, total_units: Decimal) -> None:
 
 
 def _propose_review(record: TreatmentRecord, *, by: Any) -> None:
-    signed_local: datetime = timezone.localtime(record.signed_at)
-    starts_at = proposed_start(
-        record.review_on, signed_local.time(), timezone.get_current_timezone()
-    )
+    zone = record.clinic.zone  # the review is proposed at the signing's hour on the clinic's clock
+    signed_local: datetime = timezone.localtime(record.signed_at, zone)
+    starts_at = proposed_start(record.review_on, signed_local.time(), zone)
     propose_appointment(
         record.patient,
         AppointmentKind.REVIEW,
