@@ -16,11 +16,12 @@ BATCH = 32
 # A message and its sentences differ a lot in length; padded into one batch, each sentence
 # costs as much as the whole message. A few texts are embedded one at a time instead.
 FEW = 8
-# Threads for one embedding. Two halve a long message's time on a 2-core machine answering one
-# patient at a time (a 67-token sentence: 19 ms on one, 12 ms on two); a server whose workers
-# already fill every core can set 1.
+# Threads for one embedding. One is faster on our 2-core machine: over 947 English messages
+# answered one at a time, one thread gave p50 27 ms and p99 72-76 ms, two gave p50 27-29 ms
+# and p99 107-112 ms (a single short sentence alone is faster on two, 12 ms against 19).
+# A machine with spare cores may try more.
 THREADS_VARIABLE = "GLABELLA_ENCODER_THREADS"
-DEFAULT_THREADS = 2
+DEFAULT_THREADS = 1
 
 
 def encoder_threads() -> int:
