@@ -322,7 +322,17 @@ def set_status(
         _save_or_refuse(locked, update_fields=["status", "updated_at"])
         record_for_patient(Action.CHANGE, locked, locked.patient, by=by, status=status)
         _tell_recall(locked, by=by)
+        if confirming:
+            transaction.on_commit(lambda: _confirm_to_patient(locked))
     return locked
+
+
+def _confirm_to_patient(appointment: Appointment) -> None:
+    """A proposal or a booking held for the desk, once confirmed, gets the patient's
+    confirmation (messaging; imported here because messaging reads this app's models)."""
+    from glabella.messaging.services import enqueue_booking_confirmation
+
+    enqueue_booking_confirmation(appointment)
 
 
 def allowed_statuses(appointment: Appointment, now: datetime) -> set[AppointmentStatus]:

@@ -170,6 +170,8 @@ class TreatmentRecord(BaseModel):
         indexes = [
             models.Index(fields=["clinic", "status", "recall_opens_on"], name="treatment_recall"),
             models.Index(fields=["patient", "treated_on"], name="treatment_patient_date"),
+            # The message scheduler's aftercare: a clinic's courses signed in a time window.
+            models.Index(fields=["clinic", "signed_at"], name="treatment_clinic_signed"),
         ]
         constraints = [
             models.CheckConstraint(
