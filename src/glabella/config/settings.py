@@ -155,6 +155,10 @@ SESSION_SAVE_EVERY_REQUEST = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    # Off unless the clinic says every subdomain of its domain is HTTPS only (and, for the
+    # preload list, that it will submit the domain): `check --deploy` warns until then.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
 # Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
 # believed (core/middleware.py TrustedProxyMiddleware); from anyone else both are dropped.

@@ -71,3 +71,33 @@ def test_tests_run_on_the_database_that_database_url_names() -> None:
 
     expected = "postgresql" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
     assert connection.vendor == expected
+
+
+def test_check_deploy_is_clean_once_the_clinic_opts_into_hsts_for_subdomains(
+    tmp_path: Path,
+) -> None:
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "glabella.config.settings",
+        "GLABELLA_VAR_DIR": str(tmp_path),
+        "GLABELLA_ENV": "production",
+        "DEBUG": "0",
+        "SECRET_KEY": "k3y-" + "x9" * 30,
+        "ALLOWED_HOSTS": "clinic.example",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+        "SECURE_HSTS_PRELOAD": "1",
+    }
+    script = (
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+    result = subprocess.run(  # noqa: S603  (the test's own interpreter)
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
