@@ -13,7 +13,6 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from glabella.accounts.models import Clinic
+from glabella.core.embed import embed_script_response
 
 from . import services
 from .clinics import NoClinic, clinic_by_slug, clinics_to_choose
@@ -189,11 +189,7 @@ def _messages(form: QuestionForm) -> list[str]:
 @require_GET
 def embed_script(request: HttpRequest) -> HttpResponse:
     """One line on a clinic's site: <script src=".../ask/embed.js" data-clinic="slug" async>."""
-    site = request.build_absolute_uri("/").rstrip("/")
-    script = render_to_string("assistant/embed.js", {"site": site})
-    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return embed_script_response(request, "assistant/embed.js")
 
 
 @csrf_exempt

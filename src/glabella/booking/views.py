@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from glabella.accounts.models import Clinic
 from glabella.assistant.clinics import NoClinic, clinic_by_slug
+from glabella.core.embed import embed_script_response
 from glabella.messaging.preferences import effective_preference
 from glabella.scheduling.models import Appointment
 from glabella.scheduling.services import display_name
@@ -343,8 +343,4 @@ def calendar(request: HttpRequest, found: Clinic, appointment: Appointment) -> H
 @require_GET
 def embed_script(request: HttpRequest) -> HttpResponse:
     """One line on a clinic's site: <script src=".../book/embed.js" data-clinic="slug" async>."""
-    site = request.build_absolute_uri("/").rstrip("/")
-    script = render_to_string("booking/embed.js", {"site": site})
-    response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return embed_script_response(request, "booking/embed.js")
