@@ -64,3 +64,14 @@ def make_appointment(patient: Any, starts_at: datetime, **fields: Any) -> Any:
         status=fields.pop("status", AppointmentStatus.BOOKED),
         **fields,
     )
+
+
+def postgres_url(*, user: str | None = None, name: str | None = None) -> str:
+    """A URL to the test run's PostgreSQL server: its test database unless ``name`` says
+    another, as its user unless ``user`` says another (for processes and command-line tools)."""
+    from django.db import connection
+
+    conf = connection.settings_dict
+    host, port = conf["HOST"] or "127.0.0.1", conf["PORT"] or 5432
+    role = user or conf["USER"] or "postgres"
+    return f"postgres://{role}@{host}:{port}/{name or conf['NAME']}"

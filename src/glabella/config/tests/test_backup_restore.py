@@ -13,14 +13,9 @@ from django.db import connection
 
 from glabella.audit.models import AuditEvent
 from glabella.patients.services import register_patient
+from glabella.testing import postgres_url
 
 DEPLOY = Path(__file__).resolve().parents[4] / "deploy"
-
-
-def _url(name: str) -> str:
-    conf = connection.settings_dict
-    host, port = conf["HOST"] or "127.0.0.1", conf["PORT"] or 5432
-    return f"postgres://{conf['USER'] or 'postgres'}@{host}:{port}/{name}"
 
 
 def _run(*command: str | Path) -> str:
@@ -36,11 +31,11 @@ def empty_database() -> str:
     if connection.vendor != "postgresql":
         pytest.skip("pg_dump and pg_restore back up PostgreSQL")
     name = f"{connection.settings_dict['NAME']}_restored"
-    with psycopg.connect(_url("postgres"), autocommit=True) as server:
+    with psycopg.connect(postgres_url(name="postgres"), autocommit=True) as server:
         server.execute(f'DROP DATABASE IF EXISTS "{name}"')
         server.execute(f'CREATE DATABASE "{name}"')
     yield name
-    with psycopg.connect(_url("postgres"), autocommit=True) as server:
+    with psycopg.connect(postgres_url(name="postgres"), autocommit=True) as server:
         server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -53,10 +48,10 @@ def test_a_backup_restores_records_and_the_audit_trail(
     events = AuditEvent.objects.filter(patient_id=patient.public_id).count()
     assert events >= 1
 
-    dump = _run(DEPLOY / "backup.sh", _url(connection.settings_dict["NAME"]), tmp_path)
-    _run(DEPLOY / "restore.sh", dump, _url(empty_database))
+    dump = _run(DEPLOY / "backup.sh", postgres_url(), tmp_path)
+    _run(DEPLOY / "restore.sh", dump, postgres_url(name=empty_database))
 
-    with psycopg.connect(_url(empty_database)) as restored:
+    with psycopg.connect(postgres_url(name=empty_database)) as restored:
         found = restored.execute(
             "SELECT count(*) FROM patients_patient WHERE last_name = 'Storeback'"
         ).fetchone()
@@ -69,10 +64,10 @@ def test_a_backup_restores_records_and_the_audit_trail(
 
 
 def test_restore_refuses_a_database_that_is_not_empty(empty_database, tmp_path):
-    with psycopg.connect(_url(empty_database), autocommit=True) as target:
+    with psycopg.connect(postgres_url(name=empty_database), autocommit=True) as target:
         target.execute("CREATE TABLE already_here (id int)")
     done = subprocess.run(  # noqa: S603
-        [str(DEPLOY / "restore.sh"), str(tmp_path / "none.dump"), _url(empty_database)],
+        [DEPLOY / "restore.sh", tmp_path / "none.dump", postgres_url(name=empty_database)],
         capture_output=True,
         text=True,
         timeout=60,

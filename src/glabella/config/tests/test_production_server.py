@@ -22,18 +22,14 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from glabella.testing import postgres_url
+
 pytestmark = pytest.mark.django_db
 BIN = Path(sys.executable).parent
 STARTUP_SECONDS = 90
 
 
 APP_ROLE = "glabella_smoke_app"
-
-
-def _database_url(user: str | None = None) -> str:
-    conf = connection.settings_dict
-    host, port = conf["HOST"] or "127.0.0.1", conf["PORT"] or 5432
-    return f"postgres://{user or conf['USER'] or 'postgres'}@{host}:{port}/{conf['NAME']}"
 
 
 def _answers(host: str, port: int) -> bool:
@@ -64,8 +60,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "SECURE_SSL_REDIRECT": "0",
         # As in production: the owner migrates and grants, the application connects as a
         # role that may only add to the audit trail (otherwise /readyz says not ready).
-        "MIGRATION_DATABASE_URL": _database_url(),
-        "DATABASE_URL": _database_url(APP_ROLE),
+        "MIGRATION_DATABASE_URL": postgres_url(),
+        "DATABASE_URL": postgres_url(user=APP_ROLE),
         "GLABELLA_VAR_DIR": str(tmp_path / "var"),
         "WEB_CONCURRENCY": "1",
         "LOG_FORMAT": "json",
