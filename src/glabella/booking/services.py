@@ -25,6 +25,7 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
+from glabella.core.models import clinic_settings_row, keep_clinic_settings_row
 from glabella.messaging.models import ConsentSource
 from glabella.messaging.services import enqueue_booking_confirmation, record_consent
 from glabella.patients.models import Channel, Patient
@@ -69,11 +70,7 @@ class BookingRequest:
 
 def settings_for(clinic: Clinic) -> BookingSettings:
     """The clinic's booking settings, made with the defaults the first time."""
-    found: BookingSettings | None = getattr(clinic, "_booking_settings", None)
-    if found is None:
-        found, _ = BookingSettings.objects.get_or_create(clinic=clinic)
-        clinic._booking_settings = found  # type: ignore[attr-defined]
-    return found
+    return clinic_settings_row(clinic, BookingSettings)
 
 
 def last_bookable_day(clinic: Clinic, now: datetime) -> date:
@@ -336,5 +333,5 @@ def update_booking_settings(clinic: Clinic, data: dict[str, Any], *, by: Any) ->
                 object_id=str(clinic.public_id),
                 detail=changed,
             )
-    clinic._booking_settings = row  # type: ignore[attr-defined]
+    keep_clinic_settings_row(clinic, row)
     return row

@@ -1,37 +1,22 @@
-"""A clinic's message settings and time zone, read in one place."""
+"""A clinic's message settings, read and changed in one place."""
 
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from glabella.accounts.models import Clinic
 from glabella.audit.models import Action
 from glabella.audit.services import record
+from glabella.core.models import clinic_settings_row
 
 from .models import MessagingSettings
 
 
 def settings_for(clinic: Clinic) -> MessagingSettings:
     """The clinic's settings row, made with the defaults the first time it is asked for."""
-    found: MessagingSettings | None = getattr(clinic, "_messaging_settings", None)
-    if found is None:
-        found, _ = MessagingSettings.objects.get_or_create(clinic=clinic)
-        clinic._messaging_settings = found  # type: ignore[attr-defined]
-    return found
-
-
-def clinic_zone(clinic: Clinic) -> ZoneInfo:
-    """The clinic's time zone (``Clinic.zone`` where the calendar defines it), else the
-    site's."""
-    zone = getattr(clinic, "zone", None)
-    if isinstance(zone, ZoneInfo):
-        return zone
-    current = timezone.get_current_timezone()
-    return current if isinstance(current, ZoneInfo) else ZoneInfo(str(current))
+    return clinic_settings_row(clinic, MessagingSettings)
 
 
 def change_settings(row: MessagingSettings, changed: dict[str, Any], *, by: Any) -> None:

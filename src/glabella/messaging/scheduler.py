@@ -21,7 +21,7 @@ from glabella.scheduling.models import Appointment, AppointmentKind, Appointment
 from glabella.treatments.models import OPEN_RECALL, Recall, TreatmentRecord, TreatmentStatus
 
 from . import tasks
-from .clinic_settings import clinic_zone, settings_for
+from .clinic_settings import settings_for
 from .models import MessageKind, MessagingSettings, Outbox
 from .timing import after_quiet_hours, local_moment
 
@@ -70,7 +70,7 @@ def queue_for_clinic(clinic: Clinic, window: Window, now: datetime) -> int:
 
 def _insert(clinic: Clinic, clinic_settings: MessagingSettings, found: Iterable[Due]) -> int:
     """Insert in batches, skipping rows already queued; returns how many were offered."""
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     quiet = (clinic_settings.quiet_start, clinic_settings.quiet_end, zone)
     offered = 0
     for chunk in _chunks(found, BATCH):
@@ -183,7 +183,7 @@ def review_invitations(
 ) -> Iterator[Due]:
     """The review invitation, the clinic's chosen days before the review that signing
     proposed (on the review day from the clinical core), while it is still to confirm."""
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     before = timedelta(days=s.review_invite_days_before)
     for day in _days(window, clinic):
         due_at = local_moment(day, s.send_hour, zone)
@@ -207,7 +207,7 @@ def recalls(clinic: Clinic, s: MessagingSettings, window: Window, now: datetime)
     """Each open recall (due or contacted): when its window opens, and the clinic's chosen
     days before it closes (windows from the clinical core, set when the course was signed).
     Booked, declined, do-not-contact and treated recalls get nothing."""
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     notice = timedelta(days=s.recall_closing_days_before)
     open_recalls = Recall.objects.filter(clinic=clinic, status__in=OPEN_RECALL)
     for day in _days(window, clinic):
@@ -230,7 +230,7 @@ def recalls(clinic: Clinic, s: MessagingSettings, window: Window, now: datetime)
 
 
 def _days(window: Window, clinic: Clinic) -> list[date]:
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     first, last = window.start.astimezone(zone).date(), window.end.astimezone(zone).date()
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 

@@ -24,7 +24,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.utils import timezone
 
-from .clinic_settings import clinic_zone, settings_for
+from .clinic_settings import settings_for
 from .ics import appointment_ics
 from .models import RECALL_KINDS, MessageChannel, MessageKind, Outbox, OutboxStatus
 from .preferences import effective_preference, route_for
@@ -90,7 +90,7 @@ def deliver(outbox_id: int, *, now: datetime | None = None) -> str:
 
 def _attempt(row: Outbox, mine: object, now: datetime) -> str:
     clinic_settings = settings_for(row.clinic)
-    zone = clinic_zone(row.clinic)
+    zone = row.clinic.zone
     quiet = (clinic_settings.quiet_start, clinic_settings.quiet_end, zone)
     if in_quiet_hours(now, *quiet):
         later = after_quiet_hours(now, *quiet)

@@ -22,7 +22,7 @@ from glabella.patients.models import Patient
 from glabella.patients.services import update_demographics
 
 from . import tasks
-from .clinic_settings import clinic_zone, settings_for
+from .clinic_settings import settings_for
 from .models import (
     ConsentSource,
     MessageChannel,
@@ -61,7 +61,7 @@ def enqueue_message(
     due_at = due_at.replace(microsecond=0)
     clinic_settings = settings_for(clinic)
     send_after = after_quiet_hours(
-        due_at, clinic_settings.quiet_start, clinic_settings.quiet_end, clinic_zone(clinic)
+        due_at, clinic_settings.quiet_start, clinic_settings.quiet_end, clinic.zone
     )
     try:
         with transaction.atomic():

@@ -17,7 +17,6 @@ from glabella.assistant.models import Entry, Language
 from glabella.assistant.rendering import fill_variables, render_answer
 from glabella.patients.models import Patient
 
-from .clinic_settings import clinic_zone
 from .defaults import DEFAULTS, SAMPLE_VALUES, Wording
 from .models import MessageChannel, MessageKind, MessageTemplate, MessageTemplateVersion
 from .subjects import Subject
@@ -83,7 +82,7 @@ def clinic_aftercare(clinic: Clinic) -> str:
 
 
 def values_for(clinic: Clinic, patient: Patient, subject: Subject) -> dict[str, str]:
-    zone = clinic_zone(clinic)
+    zone = clinic.zone
     link = booking_link(clinic)
     values = {
         **clinic.answer_variables(),
