@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import TypeAlias
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 
 StaffUser: TypeAlias = User
 Actor: TypeAlias = User | None
 
-# ``request.user`` before anyone checked it: signed in or not (django-stubs' own union).
-RequestUser: TypeAlias = AbstractBaseUser | AnonymousUser
+# ``request.user`` before anyone checked it: a user, signed in, or the anonymous one.
+RequestUser: TypeAlias = User | AnonymousUser
