@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from .models import Clinic, Membership
-from .roles import allows, memberships_of
+from .roles import Capability, allows, memberships_of
 
 Row = TypeVar("Row", bound=Model)
 
@@ -28,7 +28,7 @@ class ClinicNotChosen(Http404):
         self.clinics = clinics
 
 
-def staff_clinic(request: HttpRequest, capability: str) -> Clinic:
+def staff_clinic(request: HttpRequest, capability: Capability) -> Clinic:
     memberships = memberships_of(request.user)
     if not memberships:
         raise PermissionDenied("Only staff of a clinic can open this page.")
@@ -50,7 +50,12 @@ def _chosen(memberships: list[Membership], slug: str | None) -> Membership:
 
 
 def clinic_row_for_user(
-    request: HttpRequest, rows: QuerySet[Row], public_id: UUID | str, capability: str, *, what: str
+    request: HttpRequest,
+    rows: QuerySet[Row],
+    public_id: UUID | str,
+    capability: Capability,
+    *,
+    what: str,
 ) -> Row:
     """The row of ``rows`` with ``public_id`` if it belongs to one of the user's clinics
     (else 404: its existence is private) and their role there allows ``capability``

@@ -14,16 +14,19 @@ from django.shortcuts import get_object_or_404
 
 from glabella.accounts.access import staff_clinic
 from glabella.accounts.models import Clinic
+from glabella.accounts.roles import Capability
 
 from .models import Entry, Handoff
 
 
-def clinic_for_staff(request: HttpRequest, capability: str = "assistant.read") -> Clinic:
+def clinic_for_staff(
+    request: HttpRequest, capability: Capability = Capability.ASSISTANT_READ
+) -> Clinic:
     return staff_clinic(request, capability)
 
 
 def get_entry_for_staff(
-    request: HttpRequest, entry_id: UUID, capability: str = "assistant.read"
+    request: HttpRequest, entry_id: UUID, capability: Capability = Capability.ASSISTANT_READ
 ) -> Entry:
     clinic = clinic_for_staff(request, capability)
     return get_object_or_404(
@@ -34,7 +37,7 @@ def get_entry_for_staff(
 
 
 def get_handoff_for_staff(request: HttpRequest, handoff_id: UUID) -> Handoff:
-    clinic = clinic_for_staff(request, "assistant.inbox")
+    clinic = clinic_for_staff(request, Capability.ASSISTANT_INBOX)
     return get_object_or_404(
         Handoff.objects.select_related(
             "clinic", "replied_by", "saved_as", "patient", "called_back_by"

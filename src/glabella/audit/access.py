@@ -6,9 +6,10 @@ from django.http import HttpRequest
 
 from glabella.accounts.access import ClinicNotChosen, staff_clinic
 from glabella.accounts.models import Clinic
+from glabella.accounts.roles import Capability
 
 __all__ = ["ClinicNotChosen", "clinic_for_audit"]
 
 
 def clinic_for_audit(request: HttpRequest) -> Clinic:
-    return staff_clinic(request, "audit.read")
+    return staff_clinic(request, Capability.AUDIT_READ)

@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.http import HttpRequest
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import Actor, StaffUser
 
 from .context import current_request
 from .models import Action, AuditEvent, AuditEventQuerySet
@@ -38,7 +39,7 @@ def record(
     *,
     action: Action | str,
     clinic: Clinic | None,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -79,7 +80,7 @@ def record(
 
 
 def record_for_patient(
-    action: Action | str, obj: models.Model, patient: Any, *, by: Any, **detail: Any
+    action: Action | str, obj: models.Model, patient: Any, *, by: Actor, **detail: Any
 ) -> AuditEvent:
     """``record`` for an event about ``obj``, which belongs to ``patient`` (the patient's
     clinic and id go with it); ``detail`` as keyword arguments."""
@@ -135,7 +136,7 @@ def record_failed_sign_in(
 
 
 def view_trail(
-    clinic: Clinic, *, by: Any, request: HttpRequest, filters: Mapping[str, Any]
+    clinic: Clinic, *, by: StaffUser, request: HttpRequest, filters: Mapping[str, Any]
 ) -> AuditEventQuerySet:
     """The clinic's events matching ``filters``; looking at the trail is itself recorded.
 

@@ -113,7 +113,8 @@ def reschedule_by_link(
 
 def _move(appointment: Appointment, starts_at: datetime, now: datetime) -> Appointment:
     # The injector's row first, as the booking service takes its locks (no deadlock).
-    get_user_model().objects.select_for_update().filter(pk=appointment.injector_id).first()
+    # (Without an injector the id is None and the lookup locks nothing, which is fine.)
+    get_user_model().objects.select_for_update().filter(pk=appointment.injector_id).first()  # type: ignore[misc]
     old = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if old.status not in OPEN:
         raise TooLate("This appointment is no longer booked.")

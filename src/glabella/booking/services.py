@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
 from glabella.core.models import clinic_settings_row, keep_clinic_settings_row
@@ -160,7 +161,8 @@ def _book(clinic: Clinic, wanted: BookingRequest, users: list[Any]) -> OnlineBoo
         email=wanted.email,
     )
     follows = _check_eligible(clinic, wanted, match)
-    patient = match.patient if match.outcome == MatchOutcome.EXACT else _register(clinic, wanted)
+    exact = match.patient if match.outcome == MatchOutcome.EXACT else None
+    patient = exact or _register(clinic, wanted)
     if wanted.consent:
         record_consent(
             patient, consent=True, channel=wanted.channel, source=ConsentSource.ONLINE_BOOKING
@@ -311,7 +313,9 @@ SETTING_FIELDS = (
 )
 
 
-def update_booking_settings(clinic: Clinic, data: dict[str, Any], *, by: Any) -> BookingSettings:
+def update_booking_settings(
+    clinic: Clinic, data: dict[str, Any], *, by: StaffUser
+) -> BookingSettings:
     """Change the clinic's online booking settings (the director's page); audited with the
     names and new values of what changed (clinic practice, no patient data)."""
     with transaction.atomic():

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 
 from glabella.accounts.models import Clinic
-from glabella.accounts.roles import can
+from glabella.accounts.roles import Capability, can
+from glabella.accounts.types import StaffUser
 from glabella.assistant.models import Handoff
 from glabella.assistant.services.contact import open_messages
 from glabella.audit.models import Action
@@ -21,12 +21,12 @@ from glabella.scheduling.models import Appointment
 from glabella.treatments import services as treatments
 from glabella.treatments.models import AdverseEvent, TreatmentRecord, TreatmentStatus
 
-APPOINTMENTS = "appointments.read"
-RECALL = "recall.read"
-CLINICAL = "patients.read_clinical"
-INBOX = "assistant.inbox"
-PATIENT_PAGES = "patients.read_demographics"
-SIGNS = "treatments.sign"
+APPOINTMENTS = Capability.APPOINTMENTS_READ
+RECALL = Capability.RECALL_READ
+CLINICAL = Capability.PATIENTS_READ_CLINICAL
+INBOX = Capability.ASSISTANT_INBOX
+PATIENT_PAGES = Capability.PATIENTS_READ_DEMOGRAPHICS
+SIGNS = Capability.TREATMENTS_SIGN
 # Enough to see the morning at a glance; the day sheet has the rest.
 SHORT_LIST = 8
 
@@ -89,7 +89,7 @@ class TodayBoard:
         return self.messages.count if self.messages is not None else None
 
 
-def today_board(clinic: Clinic, *, today: date, by: Any) -> TodayBoard:
+def today_board(clinic: Clinic, *, today: date, by: StaffUser) -> TodayBoard:
     return TodayBoard(
         day=today,
         visits=_visits(clinic, today, by) if can(by, clinic, APPOINTMENTS) else None,
@@ -100,7 +100,7 @@ def today_board(clinic: Clinic, *, today: date, by: Any) -> TodayBoard:
     )
 
 
-def _drafts(clinic: Clinic, by: Any) -> Drafts:
+def _drafts(clinic: Clinic, by: StaffUser) -> Drafts:
     rows = TreatmentRecord.objects.for_clinic(clinic).filter(
         injector=by, status=TreatmentStatus.DRAFT
     )
@@ -118,7 +118,7 @@ def _drafts(clinic: Clinic, by: Any) -> Drafts:
     return Drafts(shown=shown, count=count)
 
 
-def _visits(clinic: Clinic, today: date, by: Any) -> Visits:
+def _visits(clinic: Clinic, today: date, by: StaffUser) -> Visits:
     sheet = scheduling.appointments_on(clinic, today, by=by, today=today)
     return Visits(
         shown=sheet.appointments[:SHORT_LIST],
@@ -127,7 +127,7 @@ def _visits(clinic: Clinic, today: date, by: Any) -> Visits:
     )
 
 
-def _recall_due(clinic: Clinic, today: date, by: Any) -> int:
+def _recall_due(clinic: Clinic, today: date, by: StaffUser) -> int:
     shown = treatments.recall_list(
         clinic, treatments.RecallFilters(due_week=today), today=today, by=by
     )
@@ -143,7 +143,7 @@ def _follow_ups(clinic: Clinic) -> FollowUps:
     )
 
 
-def _messages(clinic: Clinic, by: Any) -> Messages:
+def _messages(clinic: Clinic, by: StaffUser) -> Messages:
     # The patients' words and contact details are shown here: the service audits the read.
     shown, count = open_messages(clinic, by=by, limit=SHORT_LIST)
     return Messages(shown=shown, count=count, links_patients=can(by, clinic, PATIENT_PAGES))

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record
 from glabella.core.models import clinic_settings_row
@@ -19,7 +20,7 @@ def settings_for(clinic: Clinic) -> MessagingSettings:
     return clinic_settings_row(clinic, MessagingSettings)
 
 
-def change_settings(row: MessagingSettings, changed: dict[str, Any], *, by: Any) -> None:
+def change_settings(row: MessagingSettings, changed: dict[str, Any], *, by: StaffUser) -> None:
     """Save the clinic's changed message settings (the form's values), audited."""
     if not changed:
         return

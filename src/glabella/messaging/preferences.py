@@ -25,7 +25,10 @@ class Preference:
 
 # A patient record's preferred channel, read as a message channel: someone who prefers
 # phone calls (or no contact) gets no automated messages.
-RECORD_CHANNEL = {Channel.SMS: MessageChannel.SMS, Channel.EMAIL: MessageChannel.EMAIL}
+RECORD_CHANNEL: dict[str, MessageChannel] = {
+    Channel.SMS: MessageChannel.SMS,
+    Channel.EMAIL: MessageChannel.EMAIL,
+}
 
 
 def effective_preference(patient: Patient) -> Preference:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import Actor, StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
 from glabella.patients.models import Patient
@@ -93,7 +94,7 @@ def enqueue_booking_confirmation(appointment: Any) -> Outbox | None:
     )
 
 
-def enqueue_recall(recall: Any, *, by: Any) -> Outbox | None:
+def enqueue_recall(recall: Any, *, by: StaffUser) -> Outbox | None:
     """A recall message for ``recall`` (anything with ``.clinic``, ``.patient``, ``.pk`` and
     a window), now: "the window opens" unless it closes within the clinic's notice, then
     "closes soon". None when already queued or when the patient has had the clinic's
@@ -160,7 +161,7 @@ def _window_context(recall: Any) -> dict[str, str]:
     }
 
 
-def _record_contact(recall: Any, by: Any) -> None:
+def _record_contact(recall: Any, by: StaffUser) -> None:
     record_contact = getattr(recall, "record_contact", None)
     if not callable(record_contact):
         return
@@ -177,7 +178,7 @@ def _record_contact(recall: Any, by: Any) -> None:
 RETRYABLE = (OutboxStatus.FAILED, OutboxStatus.SKIPPED)
 
 
-def retry_message(outbox: Outbox, *, by: Any) -> Outbox:
+def retry_message(outbox: Outbox, *, by: StaffUser) -> Outbox:
     """Send a failed (or not sent) message again now: its attempts start over. Audited."""
     with transaction.atomic():
         row = Outbox.objects.select_for_update().get(pk=outbox.pk)
@@ -200,7 +201,7 @@ def retry_message(outbox: Outbox, *, by: Any) -> Outbox:
 
 
 def record_consent(
-    patient: Patient, *, consent: bool, channel: str, source: str, by: Any = None
+    patient: Patient, *, consent: bool, channel: str, source: str, by: Actor = None
 ) -> MessagingPreference:
     """The patient's answer to "may we send you messages?" and through which channel (an
     online booking form, the front desk): written on the patient record (what staff see and
@@ -226,7 +227,7 @@ def record_consent(
     return preference
 
 
-def opt_out(patient: Patient, *, source: str, by: Any = None) -> MessagingPreference:
+def opt_out(patient: Patient, *, source: str, by: Actor = None) -> MessagingPreference:
     """Stop every message to the patient (a STOP reply, the unsubscribe link): the opt-out
     is kept here and the record's consent is withdrawn, so staff see it. Audited."""
     with transaction.atomic():
@@ -241,7 +242,7 @@ def opt_out(patient: Patient, *, source: str, by: Any = None) -> MessagingPrefer
     return preference
 
 
-def opt_back_in(patient: Patient, *, source: str, by: Any = None) -> MessagingPreference:
+def opt_back_in(patient: Patient, *, source: str, by: Actor = None) -> MessagingPreference:
     """A START reply after STOP: the patient asks for messages again. Audited."""
     with transaction.atomic():
         preference = _preference_row(patient)
@@ -256,7 +257,7 @@ def opt_back_in(patient: Patient, *, source: str, by: Any = None) -> MessagingPr
     return preference
 
 
-def _set_record_consent(patient: Patient, consent: bool, *, by: Any) -> None:
+def _set_record_consent(patient: Patient, consent: bool, *, by: Actor) -> None:
     """The record's consent, through the patients' service (audited). A record that fails
     its own checks (old data) is left as it is: the opt-out kept here still applies."""
     try:
@@ -280,7 +281,7 @@ def _preference_row(patient: Patient) -> MessagingPreference:
     return preference
 
 
-def read_outbox(clinic: Clinic, *, by: Any, status: str = "") -> Any:
+def read_outbox(clinic: Clinic, *, by: StaffUser, status: str = "") -> Any:
     """The clinic's messages, newest due first (optionally one status); the read is
     audited, as the page shows patients' names and addresses."""
     with transaction.atomic():

@@ -7,7 +7,6 @@ version is sent, and a new draft leaves the approved one in use until it is appr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 from glabella.assistant.rendering import placeholders_in
 from glabella.audit.models import Action
 from glabella.audit.services import record
@@ -82,7 +82,7 @@ def check_wording(clinic: Clinic, subject: str, body: str) -> None:
 
 @transaction.atomic
 def save_draft(
-    clinic: Clinic, kind: str, subject: str, body: str, *, by: Any
+    clinic: Clinic, kind: str, subject: str, body: str, *, by: StaffUser
 ) -> MessageTemplateVersion:
     if kind not in MessageKind.values:
         raise ValidationError({"kind": "Unknown message kind."})
@@ -109,7 +109,7 @@ def save_draft(
 
 
 @transaction.atomic
-def approve_latest(clinic: Clinic, kind: str, *, by: Any) -> MessageTemplateVersion:
+def approve_latest(clinic: Clinic, kind: str, *, by: StaffUser) -> MessageTemplateVersion:
     template = MessageTemplate.objects.select_for_update().filter(clinic=clinic, kind=kind).first()
     latest = template.latest_version if template else None
     if template is None or latest is None:

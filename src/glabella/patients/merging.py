@@ -8,7 +8,6 @@ and the events of both records name the other."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -17,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
 
@@ -27,7 +27,7 @@ QUEUE_PAGE_SIZE = 25
 NOT_MOVED = (DuplicateFlag, RegistrationKey, Patient)
 
 
-def duplicate_queue(clinic: Clinic, *, page: int, by: Any) -> Page:
+def duplicate_queue(clinic: Clinic, *, page: int, by: StaffUser) -> Page[DuplicateFlag]:
     """One page of the clinic's open possible duplicates, newest first (audited: the page
     shows both records' names)."""
     flags = (
@@ -54,7 +54,7 @@ class Merge:
     moved: dict[str, int]  # "app_label.model" → rows moved to the record kept
 
 
-def merge_patients(keep: Patient, duplicate: Patient, *, by: Any) -> Merge:
+def merge_patients(keep: Patient, duplicate: Patient, *, by: StaffUser) -> Merge:
     """Merge ``duplicate`` into ``keep`` (two records of one clinic, neither merged before).
     Both rows are locked first, in id order, so two desks merging at once take turns."""
     if keep.pk == duplicate.pk:
@@ -78,7 +78,7 @@ def merge_patients(keep: Patient, duplicate: Patient, *, by: Any) -> Merge:
     return Merge(kept=keep, merged=duplicate, moved=moved)
 
 
-def dismiss_duplicate(flag: DuplicateFlag, *, by: Any) -> DuplicateFlag:
+def dismiss_duplicate(flag: DuplicateFlag, *, by: StaffUser) -> DuplicateFlag:
     """The two records are different people: the flag leaves the queue."""
     with transaction.atomic():
         locked = DuplicateFlag.objects.select_for_update().get(pk=flag.pk)
@@ -125,7 +125,7 @@ def _move_rows(duplicate: Patient, keep: Patient) -> dict[str, int]:
     return moved
 
 
-def _settle_flags(keep: Patient, duplicate: Patient, *, by: Any) -> None:
+def _settle_flags(keep: Patient, duplicate: Patient, *, by: StaffUser) -> None:
     """The pair's flags are merged; the duplicate's flags with a third record now concern
     the record kept (or are merged, where that pair is already flagged or is the same)."""
     flags = DuplicateFlag.objects.select_for_update().open()
@@ -143,13 +143,13 @@ def _settle_flags(keep: Patient, duplicate: Patient, *, by: Any) -> None:
             flag.save(update_fields=[side, "updated_at"])
 
 
-def _settle_recalls(keep: Patient, *, by: Any) -> None:
+def _settle_recalls(keep: Patient, *, by: StaffUser) -> None:
     # Recalls belong to treatments, which depend on patients: imported here, not at the top.
     from glabella.treatments.services.recall import settle_recalls_after_merge
 
     settle_recalls_after_merge(keep, by=by)
 
 
-def _resolve(flag: DuplicateFlag, status: DuplicateStatus, *, by: Any) -> None:
+def _resolve(flag: DuplicateFlag, status: DuplicateStatus, *, by: StaffUser) -> None:
     flag.status, flag.resolved_by, flag.resolved_at = status, by, timezone.now()
     flag.save(update_fields=["status", "resolved_by", "resolved_at", "updated_at"])

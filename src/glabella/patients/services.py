@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import Actor, StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
 from glabella.clinical import Intake
@@ -114,7 +115,7 @@ def _reason(*, named: bool, reached: bool) -> DuplicateReason:
     )
 
 
-def check_for_duplicates(clinic: Clinic, data: Mapping[str, Any], *, by: Any) -> MatchResult:
+def check_for_duplicates(clinic: Clinic, data: Mapping[str, Any], *, by: StaffUser) -> MatchResult:
     """``match_patient`` for the registration form's ``data``, audited (the page shows the
     candidates' names): the event names the candidates, never the typed details."""
     result = match_patient(clinic, **_match_fields(data))
@@ -149,7 +150,7 @@ def register_patient(
     clinic: Clinic,
     data: Mapping[str, Any],
     *,
-    by: Any,
+    by: Actor,
     key: UUID | None = None,
     source: str = "staff",
 ) -> Patient:
@@ -210,7 +211,7 @@ def registered_with(key: UUID, clinic: Clinic) -> Patient | None:
     return patient
 
 
-def _flag(patient: Patient, match: MatchResult, *, source: str, by: Any) -> list[str]:
+def _flag(patient: Patient, match: MatchResult, *, source: str, by: Actor) -> list[str]:
     flags = [
         DuplicateFlag(
             clinic=patient.clinic,
@@ -226,15 +227,15 @@ def _flag(patient: Patient, match: MatchResult, *, source: str, by: Any) -> list
     return [str(c.patient.public_id) for c in match.candidates]
 
 
-def update_demographics(patient: Patient, data: Mapping[str, Any], *, by: Any) -> Patient:
+def update_demographics(patient: Patient, data: Mapping[str, Any], *, by: Actor) -> Patient:
     return _update(patient, data, DEMOGRAPHIC_FIELDS, section="demographics", by=by)
 
 
-def update_clinical(patient: Patient, data: Mapping[str, Any], *, by: Any) -> Patient:
+def update_clinical(patient: Patient, data: Mapping[str, Any], *, by: StaffUser) -> Patient:
     return _update(patient, data, CLINICAL_FIELDS, section="clinical", by=by)
 
 
-def view_patient(patient: Patient, *, by: Any, clinical: bool) -> Patient:
+def view_patient(patient: Patient, *, by: StaffUser, clinical: bool) -> Patient:
     """Record that ``by`` opened the record (its clinical part too when ``clinical``)."""
     with transaction.atomic():
         section = "clinical" if clinical else "demographics"
@@ -242,7 +243,7 @@ def view_patient(patient: Patient, *, by: Any, clinical: bool) -> Patient:
     return patient
 
 
-def search_patients(clinic: Clinic, query: str, *, by: Any) -> PatientQuerySet:
+def search_patients(clinic: Clinic, query: str, *, by: StaffUser) -> PatientQuerySet:
     """The clinic's patients matching ``query`` (all of them for an empty one). The search
     is recorded with the query's length only: the text may itself be a name."""
     patients = Patient.objects.for_clinic(clinic).unmerged()
@@ -270,7 +271,12 @@ def patient_intake(patient: Patient, *, on: date) -> Intake:
 
 
 def _update(
-    patient: Patient, data: Mapping[str, Any], allowed: Iterable[str], *, section: str, by: Any
+    patient: Patient,
+    data: Mapping[str, Any],
+    allowed: Iterable[str],
+    *,
+    section: str,
+    by: Actor,
 ) -> Patient:
     with transaction.atomic():
         locked = Patient.objects.select_for_update().select_related("clinic").get(pk=patient.pk)

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 
 from . import slots
 from .models import Appointment, Closure, InjectorHours, OpeningHours, TimeOff
@@ -50,7 +51,7 @@ def opening_hours(clinic: Clinic) -> dict[int, tuple[tuple[time, time], ...]]:
 
 
 def injector_hours(
-    clinic: Clinic, injector: Any
+    clinic: Clinic, injector: StaffUser
 ) -> dict[int, tuple[tuple[time, time], ...]] | None:
     """The injector's week, or None when none is entered (they work the clinic's hours)."""
     rows = InjectorHours.objects.filter(clinic=clinic, injector=injector)
@@ -66,7 +67,7 @@ def _week(rows: Iterable[Any]) -> dict[int, tuple[tuple[time, time], ...]]:
 
 def diary_for(
     clinic: Clinic,
-    injector: Any,
+    injector: StaffUser,
     start: datetime,
     end: datetime,
     *,
@@ -96,7 +97,7 @@ def day_bounds(clinic: Clinic, first_day: date, last_day: date) -> tuple[datetim
 
 def free_slots_for(
     clinic: Clinic,
-    injector: Any,
+    injector: StaffUser,
     *,
     first_day: date,
     last_day: date,
@@ -116,7 +117,7 @@ def free_slots_for(
 
 def free_slots_by_injector(
     clinic: Clinic,
-    injectors: list[Any],
+    injectors: list[StaffUser],
     *,
     first_day: date,
     last_day: date,
@@ -151,7 +152,7 @@ def free_slots_by_injector(
     return found
 
 
-def calendar_refusal(clinic: Clinic, injector: Any, starts_at: datetime, minutes: int) -> str:
+def calendar_refusal(clinic: Clinic, injector: StaffUser, starts_at: datetime, minutes: int) -> str:
     """Why the clinic's calendar does not allow this appointment (closed, outside opening or
     working hours, time off), or ""."""
     day = starts_at.astimezone(clinic.zone).date()

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record
 
@@ -30,7 +31,7 @@ SETTINGS_FIELDS = (
 DAY_NAMES = dict(WEEKDAYS)
 
 
-def update_calendar_settings(clinic: Clinic, data: Mapping[str, Any], *, by: Any) -> Clinic:
+def update_calendar_settings(clinic: Clinic, data: Mapping[str, Any], *, by: StaffUser) -> Clinic:
     """Set the clinic's time zone, buffer and lengths per kind (checked by the fields)."""
     changed = {name: data[name] for name in SETTINGS_FIELDS if name in data}
     for name, value in changed.items():
@@ -48,7 +49,7 @@ def update_calendar_settings(clinic: Clinic, data: Mapping[str, Any], *, by: Any
     return clinic
 
 
-def set_opening_hours(clinic: Clinic, week: Week, *, by: Any) -> None:
+def set_opening_hours(clinic: Clinic, week: Week, *, by: StaffUser) -> None:
     """Replace the clinic's opening hours; ``Clinic.opening_hours`` (the sentence the
     assistant's answers quote) is rewritten from them."""
     spans = _checked(week)
@@ -68,7 +69,7 @@ def set_opening_hours(clinic: Clinic, week: Week, *, by: Any) -> None:
         )
 
 
-def set_injector_hours(clinic: Clinic, injector: Any, week: Week, *, by: Any) -> None:
+def set_injector_hours(clinic: Clinic, injector: StaffUser, week: Week, *, by: StaffUser) -> None:
     """Replace the injector's working hours at the clinic; an empty week means they work
     whenever the clinic is open."""
     spans = _checked(week)
@@ -88,7 +89,7 @@ def set_injector_hours(clinic: Clinic, injector: Any, week: Week, *, by: Any) ->
         )
 
 
-def add_closure(clinic: Clinic, first: date, last: date, reason: str, *, by: Any) -> Closure:
+def add_closure(clinic: Clinic, first: date, last: date, reason: str, *, by: StaffUser) -> Closure:
     reason = reason.strip()
     if last < first:
         raise ValidationError({"ends_on": "The last closed day cannot be before the first."})
@@ -102,7 +103,7 @@ def add_closure(clinic: Clinic, first: date, last: date, reason: str, *, by: Any
     return closure
 
 
-def remove_closure(closure: Closure, *, by: Any) -> None:
+def remove_closure(closure: Closure, *, by: StaffUser) -> None:
     with transaction.atomic():
         record(
             action=Action.RETIRE,
@@ -115,7 +116,13 @@ def remove_closure(closure: Closure, *, by: Any) -> None:
 
 
 def add_time_off(
-    clinic: Clinic, injector: Any, start: datetime, end: datetime, reason: str, *, by: Any
+    clinic: Clinic,
+    injector: StaffUser,
+    start: datetime,
+    end: datetime,
+    reason: str,
+    *,
+    by: StaffUser,
 ) -> TimeOff:
     reason = reason.strip()
     if end <= start:
@@ -136,7 +143,7 @@ def add_time_off(
     return away
 
 
-def remove_time_off(away: TimeOff, *, by: Any) -> None:
+def remove_time_off(away: TimeOff, *, by: StaffUser) -> None:
     with transaction.atomic():
         detail = {"from": away.starts_at.isoformat(), "to": away.ends_at.isoformat()}
         record(action=Action.RETIRE, clinic=away.clinic, actor=by, obj=away, detail=detail)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record
 
@@ -55,11 +56,11 @@ def monday_of(day: date) -> date:
 def week_grid(
     clinic: Clinic,
     day: date,
-    injectors: list[Any],
+    injectors: list[StaffUser],
     *,
     kind: str,
     now: datetime,
-    by: Any,
+    by: StaffUser,
     one_injector: bool,
 ) -> Week:
     """The week holding ``day``, for ``injectors`` (one, or every injector of the clinic),
@@ -96,7 +97,7 @@ def week_grid(
 
 
 def _appointments(
-    clinic: Clinic, days: list[date], injectors: list[Any], one_injector: bool
+    clinic: Clinic, days: list[date], injectors: list[StaffUser], one_injector: bool
 ) -> list[Appointment]:
     zone = clinic.zone
     start = datetime.combine(days[0], time.min, tzinfo=zone)
@@ -106,7 +107,7 @@ def _appointments(
     return list(rows.order_by("starts_at", "id"))
 
 
-def _day_bounds(clinic: Clinic, injectors: list[Any]) -> tuple[time, time]:
+def _day_bounds(clinic: Clinic, injectors: list[StaffUser]) -> tuple[time, time]:
     """The earliest opening and latest closing of the week (clinic's and injector's)."""
     spans = [s for day in opening_hours(clinic).values() for s in day]
     for user in injectors:
@@ -153,7 +154,11 @@ def _covers(appointment: Appointment, moment: datetime) -> bool:
 
 
 def _audit(
-    clinic: Clinic, monday: date, appointments: list[Appointment], injectors: list[Any], by: Any
+    clinic: Clinic,
+    monday: date,
+    appointments: list[Appointment],
+    injectors: list[StaffUser],
+    by: StaffUser,
 ) -> None:
     with transaction.atomic():
         record(

@@ -141,7 +141,7 @@ def _reply(clinic: Clinic, decision: Decision, log: AskLog, handoff: Handoff | N
     language = decision.language
     answers_in = language if language in Language.values else Language.ENGLISH
     values = clinic.answer_variables(answers_in)
-    common = {
+    common: dict[str, Any] = {
         "confidence": decision.confidence,
         "signals": decision.triage.signals,
         "timings_ms": decision.timings_ms,

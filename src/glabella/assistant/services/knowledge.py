@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -12,13 +11,16 @@ from django.utils import timezone
 
 from glabella.accounts import roles
 from glabella.accounts.models import Clinic
+from glabella.accounts.roles import Capability
+from glabella.accounts.types import RequestUser
 from glabella.audit.models import Action
 from glabella.audit.services import record
 
 from ..entry_text import EntryText
 from ..models import Entry, EntryStatus, EntryVersion, Language
 
-User = AbstractBaseUser | AnonymousUser
+# The assistant's services take ``request.user`` as it comes; ``actor`` keeps only a signed-in one.
+User = RequestUser
 
 
 @transaction.atomic
@@ -144,5 +146,5 @@ def _same_version_text(version: EntryVersion, text: EntryText) -> bool:
 
 
 def _require_approver(user: User, clinic: Clinic) -> None:
-    if not roles.can(user, clinic, "assistant.approve"):
+    if not roles.can(user, clinic, Capability.ASSISTANT_APPROVE):
         raise PermissionDenied("Only the medical director may approve or retire answers.")

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
 from glabella.patients.models import Patient
@@ -24,7 +25,7 @@ class TimelineItem:
     item: Any
 
 
-def patient_timeline(patient: Patient, *, by: Any) -> list[TimelineItem]:
+def patient_timeline(patient: Patient, *, by: StaffUser) -> list[TimelineItem]:
     """Everything clinical that happened to the patient, newest first."""
     items = [
         *(TimelineItem(c.held_on, "consultation", c) for c in _consultations(patient)),
@@ -42,7 +43,7 @@ def patient_timeline(patient: Patient, *, by: Any) -> list[TimelineItem]:
     return items
 
 
-def view_record(row: Any, *, by: Any, **detail: Any) -> Any:
+def view_record(row: Any, *, by: StaffUser, **detail: Any) -> Any:
     """Audit showing one consultation, review or adverse event (or, given a patient, a
     part of the chart named in ``detail``)."""
     patient = row if isinstance(row, Patient) else row.patient
@@ -60,7 +61,7 @@ class EventBoard:
     recently_resolved: list[AdverseEvent]
 
 
-def adverse_event_board(clinic: Clinic, *, today: date, by: Any) -> EventBoard:
+def adverse_event_board(clinic: Clinic, *, today: date, by: StaffUser) -> EventBoard:
     """The clinic's open adverse events (oldest onset first) and those resolved lately."""
     events = AdverseEvent.objects.for_clinic(clinic).select_related("patient", "treatment", "vial")
     board = EventBoard(

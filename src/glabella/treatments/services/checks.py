@@ -12,7 +12,7 @@ from decimal import Decimal
 from glabella.clinical import ClinicalCore, ClinicalError, Dilution, IntervalCheck
 
 from ..charting import AreaTotal, ChartedSite, Deviation, area_totals, deviations, volume_for
-from ..models import InjectionSite, TreatmentRecord
+from ..models import InjectionSite, TreatmentRecord, VialUse
 from ._common import blocking_findings, today
 
 
@@ -109,7 +109,7 @@ def _volume_warnings(
     ]
 
 
-def _problems(record: TreatmentRecord, check: RecordCheck, vials: list) -> dict[str, str]:
+def _problems(record: TreatmentRecord, check: RecordCheck, vials: list[VialUse]) -> dict[str, str]:
     problems: dict[str, str] = {}
     if check.dilution is None:
         problems["diluent_ml"] = "The dilution is not one the clinical core accepts."

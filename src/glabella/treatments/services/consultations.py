@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record_for_patient
 from glabella.clinical import ClinicalCore, InvalidAssessment, Outcome, ScreeningResult
@@ -48,7 +49,9 @@ def screen_patient(patient: Patient) -> list[dict[str, Any]]:
     return screening_snapshot(core.screen(patient_intake(patient, on=today())))
 
 
-def record_consultation(patient: Patient, data: Mapping[str, Any], *, by: Any) -> Consultation:
+def record_consultation(
+    patient: Patient, data: Mapping[str, Any], *, by: StaffUser
+) -> Consultation:
     """``data``: held_on, areas [{area, static, dynamic, decision, note}], product,
     product_reason, notes. The screening is the core's, on the day held."""
     core = patient.clinic.clinical_core()
@@ -89,7 +92,9 @@ def _assessed(core: ClinicalCore, item: Mapping[str, Any], index: int) -> Assess
     prefix = f"areas.{index}"
     area = known_area(core, str(item.get("area", "")), f"{prefix}.area")
     try:
-        result = core.assess(area, static=item.get("static"), dynamic=item.get("dynamic"))
+        # A missing or non-integer grade is the core's InvalidAssessment, reported below.
+        static, dynamic = item.get("static"), item.get("dynamic")
+        result = core.assess(area, static=static, dynamic=dynamic)  # type: ignore[arg-type]
     except InvalidAssessment as exc:
         raise ValidationError({f"{prefix}.dynamic": str(exc)}) from exc
     decision = str(item.get("decision") or "")
@@ -120,7 +125,7 @@ def override_block(
     product: str,
     reason: str,
     *,
-    by: Any,
+    by: StaffUser,
     consultation: Consultation | None = None,
 ) -> ScreeningOverride:
     """Record the director's decision to treat with ``product`` despite do-not-treat
@@ -156,4 +161,4 @@ def override_block(
 
 
 def blocked_outcome(verdict: Mapping[str, Any]) -> bool:
-    return verdict["outcome"] == str(Outcome.DO_NOT_TREAT)
+    return bool(verdict["outcome"] == str(Outcome.DO_NOT_TREAT))

@@ -14,13 +14,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from glabella.accounts.types import StaffUser
 from glabella.patients.models import Patient
 
 from ..models import TreatmentRecord
 from .records import DRAFT_FIELDS, add_site, add_vial, start_treatment
 
 
-def record_treatment(patient: Patient, data: Mapping[str, Any], *, by: Any) -> TreatmentRecord:
+def record_treatment(
+    patient: Patient, data: Mapping[str, Any], *, by: StaffUser
+) -> TreatmentRecord:
     """A draft for ``by`` from the draft fields in ``data`` plus ``vials`` [{lot_number,
     expires_on}] and ``sites`` [{x, y, units, area?}]. Errors of item ``i`` are reported as
     ``vials.<i>.<field>`` / ``sites.<i>.<field>``."""

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from glabella.accounts.types import StaffUser
 from glabella.assistant.models import Handoff, HandoffKind, HandoffStatus
 from glabella.audit.models import Action
 from glabella.audit.services import record_for_patient
@@ -21,7 +22,7 @@ from ._common import parse_id, refuse_future, today
 MAX_EFFECT = 3
 
 
-def record_review(treatment: TreatmentRecord, data: Mapping[str, Any], *, by: Any) -> Review:
+def record_review(treatment: TreatmentRecord, data: Mapping[str, Any], *, by: StaffUser) -> Review:
     """``data``: reviewed_on, onset_days, effect {area: 0–3}, satisfaction (1–5), notes."""
     if not treatment.is_signed:
         raise ValidationError({"treatment": "Review a signed treatment."})
@@ -62,7 +63,7 @@ def _effect(treatment: TreatmentRecord, effect: Mapping[str, Any]) -> dict[str, 
     return grades
 
 
-def record_wore_off(review: Review, wore_off_on: date, *, by: Any) -> Review:
+def record_wore_off(review: Review, wore_off_on: date, *, by: StaffUser) -> Review:
     refuse_future(wore_off_on, "wore_off_on")
     if wore_off_on < review.treatment.treated_on:
         raise ValidationError({"wore_off_on": "The effect wears off after the treatment."})
@@ -74,7 +75,7 @@ def record_wore_off(review: Review, wore_off_on: date, *, by: Any) -> Review:
     return locked
 
 
-def start_touch_up(review: Review, *, by: Any) -> TreatmentRecord:
+def start_touch_up(review: Review, *, by: StaffUser) -> TreatmentRecord:
     """A draft touch-up record linked to the review, same product and dilution."""
     original = review.treatment
     with transaction.atomic():
@@ -102,7 +103,7 @@ def start_touch_up(review: Review, *, by: Any) -> TreatmentRecord:
 
 
 def report_adverse_event(
-    patient: Patient, data: Mapping[str, Any], *, by: Any, handoff: Handoff | None = None
+    patient: Patient, data: Mapping[str, Any], *, by: StaffUser, handoff: Handoff | None = None
 ) -> AdverseEvent:
     """``data``: kind, severity, onset_on, description, actions, treatment (a record of
     this patient), vial (of that record). From an urgent assistant message, ``handoff``
@@ -134,7 +135,7 @@ def report_adverse_event(
 
 
 def resolve_adverse_event(
-    event: AdverseEvent, resolved_on: date, actions: str, *, by: Any
+    event: AdverseEvent, resolved_on: date, actions: str, *, by: StaffUser
 ) -> AdverseEvent:
     refuse_future(resolved_on, "resolved_on")
     if resolved_on < event.onset_on:
@@ -160,7 +161,7 @@ def urgent_handoffs(clinic: Any) -> list[Handoff]:
     )
 
 
-def _close_handoff(handoff: Handoff, *, by: Any) -> None:
+def _close_handoff(handoff: Handoff, *, by: StaffUser) -> None:
     handoff.status = HandoffStatus.CLOSED
     handoff.save(update_fields=["status", "updated_at"])
 

@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import Actor, StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record, record_for_patient
 from glabella.clinical import Schedule
@@ -49,7 +50,7 @@ def recall_window(schedule: Schedule) -> tuple[date, date]:
     return opens, max(schedule.window_closes_on, opens)
 
 
-def open_recall(course: TreatmentRecord, *, by: Any) -> Recall | None:
+def open_recall(course: TreatmentRecord, *, by: StaffUser) -> Recall | None:
     """The recall of a course just signed (inside ``sign_treatment``'s transaction); the
     patient's recalls of earlier courses close as treated. A touch-up has none. A patient
     who asked not to be contacted stays so; a course older than one already recalled is
@@ -97,7 +98,7 @@ def _first_status(earlier: list[Recall], newer: list[Recall]) -> RecallStatus:
     return RecallStatus.DUE
 
 
-def note_appointment(appointment: Appointment, *, by: Any) -> Recall | None:
+def note_appointment(appointment: Appointment, *, by: Actor) -> Recall | None:
     """Scheduling's one call after booking an appointment or changing its status: a live
     treatment or consultation booked after the course closes the patient's open (or
     declined) recall as booked; that booking cancelled or missed puts it back on the list.
@@ -178,7 +179,7 @@ STAFF_MOVES: dict[str, tuple[RecallStatus, ...]] = {
 }
 
 
-def set_recall_status(recall: Recall, status: str, *, by: Any) -> Recall:
+def set_recall_status(recall: Recall, status: str, *, by: StaffUser) -> Recall:
     """The front desk's note on a recall: ``contacted`` (a call made: counts one contact),
     ``declined``, ``do_not_contact``, or ``due`` again (after declined or do not contact).
     Anything else, or a move the current status does not allow, is a ``ValidationError``."""
@@ -209,7 +210,7 @@ def set_recall_status(recall: Recall, status: str, *, by: Any) -> Recall:
     return locked
 
 
-def settle_recalls_after_merge(patient: Patient, *, by: Any) -> None:
+def settle_recalls_after_merge(patient: Patient, *, by: StaffUser) -> None:
     """After two records merged, the patient keeps one live recall: that of their latest
     course; the others close as treated (inside the merge's transaction)."""
     live = list(
@@ -245,7 +246,7 @@ class ContactRun:
 
 
 def contact_due_this_week(
-    clinic: Clinic, rows: QuerySet[Recall], *, today: date, by: Any
+    clinic: Clinic, rows: QuerySet[Recall], *, today: date, by: StaffUser
 ) -> ContactRun:
     """Queue the recall message (``messaging.services.enqueue_recall``) for each of ``rows``
     (the list's filtered selection) not contacted yet whose window opened this week (from
@@ -280,7 +281,7 @@ def contact_due_this_week(
     return run
 
 
-def _queued(enqueue: Any, recall: Recall, *, by: Any) -> bool:
+def _queued(enqueue: Any, recall: Recall, *, by: StaffUser) -> bool:
     try:
         return enqueue(recall, by=by) is not None
     except ValidationError:  # closed meanwhile (booked, declined): not contacted

@@ -8,18 +8,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
 from glabella.accounts.models import Clinic
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record
 from glabella.patients.models import Patient
 
-from ..models import InjectionSite, Recall, RecallStatus, TreatmentRecord
+from ..models import InjectionSite, Recall, RecallQuerySet, RecallStatus, TreatmentRecord
 
 PAGE_SIZE = 50
 UPCOMING = timedelta(weeks=4)
@@ -59,7 +60,7 @@ class RecallEntry:
 @dataclass(frozen=True)
 class RecallPage:
     entries: list[RecallEntry]
-    page: Page
+    page: Page[Recall]
 
     @property
     def total(self) -> int:
@@ -83,7 +84,7 @@ def recall_rows(clinic: Clinic, filters: RecallFilters, *, today: date) -> Query
     return rows.order_by("-opens_on", "-id")
 
 
-def _in_window(rows: QuerySet[Recall], window: str, today: date) -> QuerySet[Recall]:
+def _in_window(rows: RecallQuerySet, window: str, today: date) -> RecallQuerySet:
     if window == "due":
         return rows.filter(opens_on__lte=today)
     if window == "open":
@@ -96,7 +97,7 @@ def _in_window(rows: QuerySet[Recall], window: str, today: date) -> QuerySet[Rec
 
 
 def recall_list(
-    clinic: Clinic, filters: RecallFilters, *, today: date, by: Any, page: int = 1
+    clinic: Clinic, filters: RecallFilters, *, today: date, by: StaffUser, page: int = 1
 ) -> RecallPage:
     """One page (``PAGE_SIZE`` rows) of the recall list, with each course's units per area."""
     rows = _with_details(recall_rows(clinic, filters, today=today))
@@ -134,7 +135,7 @@ EXPORT_CHUNK = 500
 
 
 def export_recall_csv(
-    clinic: Clinic, filters: RecallFilters, *, today: date, by: Any
+    clinic: Clinic, filters: RecallFilters, *, today: date, by: StaffUser
 ) -> Iterator[str]:
     """The whole filtered list as CSV lines, for a streamed download. The export is audited
     (filters and row count) before the first line is produced; rows are read in chunks."""

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record_for_patient
 from glabella.clinical import ClinicalError
@@ -56,7 +57,7 @@ class RecordLocked(ValidationError):
         )
 
 
-def start_treatment(patient: Patient, data: Mapping[str, Any], *, by: Any) -> TreatmentRecord:
+def start_treatment(patient: Patient, data: Mapping[str, Any], *, by: StaffUser) -> TreatmentRecord:
     """A draft record for ``by`` (the injector) with product, date and dilution.
 
     The product's label reconstitution is the default dilution. A product screening says
@@ -77,7 +78,7 @@ def start_treatment(patient: Patient, data: Mapping[str, Any], *, by: Any) -> Tr
 
 
 def update_treatment(
-    record: TreatmentRecord, data: Mapping[str, Any], *, by: Any
+    record: TreatmentRecord, data: Mapping[str, Any], *, by: StaffUser
 ) -> TreatmentRecord:
     with transaction.atomic():
         locked = _locked_draft(record)
@@ -89,7 +90,7 @@ def update_treatment(
 
 
 def add_vial(
-    record: TreatmentRecord, lot_number: str, expires_on: date | None, *, by: Any
+    record: TreatmentRecord, lot_number: str, expires_on: date | None, *, by: StaffUser
 ) -> VialUse:
     lot = (lot_number or "").strip()
     if not lot:
@@ -107,7 +108,7 @@ def add_vial(
     return vial
 
 
-def remove_vial(record: TreatmentRecord, vial_id: Any, *, by: Any) -> None:
+def remove_vial(record: TreatmentRecord, vial_id: Any, *, by: StaffUser) -> None:
     with transaction.atomic():
         locked = _locked_draft(record)
         removed, _ = VialUse.objects.filter(
@@ -118,7 +119,7 @@ def remove_vial(record: TreatmentRecord, vial_id: Any, *, by: Any) -> None:
             record_for_patient(Action.CHANGE, locked, locked.patient, by=by, removed="vial")
 
 
-def add_site(record: TreatmentRecord, data: Mapping[str, Any], *, by: Any) -> InjectionSite:
+def add_site(record: TreatmentRecord, data: Mapping[str, Any], *, by: StaffUser) -> InjectionSite:
     """A site where the chart was tapped: ``x``, ``y`` (percent) and ``units``; the area is
     the region tapped unless ``area`` names one."""
     x, y = _coordinate(data.get("x"), "x"), _coordinate(data.get("y"), "y")
@@ -143,7 +144,9 @@ def add_site(record: TreatmentRecord, data: Mapping[str, Any], *, by: Any) -> In
     return site
 
 
-def set_site_units(record: TreatmentRecord, site_id: Any, units: Any, *, by: Any) -> InjectionSite:
+def set_site_units(
+    record: TreatmentRecord, site_id: Any, units: Any, *, by: StaffUser
+) -> InjectionSite:
     with transaction.atomic():
         locked = _locked_draft(record)
         site = _site(locked, site_id)
@@ -155,7 +158,7 @@ def set_site_units(record: TreatmentRecord, site_id: Any, units: Any, *, by: Any
     return site
 
 
-def remove_site(record: TreatmentRecord, site_id: Any, *, by: Any) -> None:
+def remove_site(record: TreatmentRecord, site_id: Any, *, by: StaffUser) -> None:
     with transaction.atomic():
         locked = _locked_draft(record)
         site = _site(locked, site_id)
@@ -165,21 +168,21 @@ def remove_site(record: TreatmentRecord, site_id: Any, *, by: Any) -> None:
         )
 
 
-def mirror_sites(record: TreatmentRecord, *, by: Any, area: str | None = None) -> int:
+def mirror_sites(record: TreatmentRecord, *, by: StaffUser, area: str | None = None) -> int:
     """Copy the sites of one side (of ``area``, or all) onto the side that has none."""
     with transaction.atomic():
         locked = _locked_draft(record)
         sites = [s for s in locked.sites.all() if area is None or s.area == area]
         occupied = {(s.area, s.side) for s in sites}
-        copies = [_mirrored(s) for s in sites]
-        copies = [c for c in copies if c is not None and (c.area, c.side) not in occupied]
+        mirrored = [_mirrored(s) for s in sites]
+        copies = [c for c in mirrored if c is not None and (c.area, c.side) not in occupied]
         InjectionSite.objects.bulk_create(copies)
         if copies:
             record_for_patient(Action.CHANGE, locked, locked.patient, by=by, mirrored=len(copies))
     return len(copies)
 
 
-def repeat_last(record: TreatmentRecord, *, by: Any) -> int:
+def repeat_last(record: TreatmentRecord, *, by: StaffUser) -> int:
     """Start from the sites of the patient's last signed record of the same product.
     Another product's units are never carried over: they are not the same units."""
     with transaction.atomic():
@@ -212,7 +215,7 @@ def previous_record(record: TreatmentRecord) -> TreatmentRecord | None:
     )
 
 
-def sign_treatment(record: TreatmentRecord, *, by: Any) -> TreatmentRecord:
+def sign_treatment(record: TreatmentRecord, *, by: StaffUser) -> TreatmentRecord:
     """Sign as the record's injector: the record is checked, locked, the review proposed
     (unless its day has passed: a record written up late) and the retreatment window
     opened (the course's ``Recall``; an earlier course's closes as treated). Any problem
@@ -232,12 +235,13 @@ def sign_treatment(record: TreatmentRecord, *, by: Any) -> TreatmentRecord:
             Action.SIGN, locked, locked.patient, by=by, total_units=str(check.total_units)
         )
         open_recall(locked, by=by)
-        if not locked.is_touch_up and locked.review_on >= today():
+        # _open_schedule has set review_on (the column is empty only on drafts).
+        if not locked.is_touch_up and locked.review_on >= today():  # type: ignore[operator]
             _propose_review(locked, by=by)
     return locked
 
 
-def amend_treatment(record: TreatmentRecord, reason: str, text: str, *, by: Any) -> Amendment:
+def amend_treatment(record: TreatmentRecord, reason: str, text: str, *, by: StaffUser) -> Amendment:
     if not record.is_signed:
         raise ValidationError(
             {"status": "A draft is edited directly; amendments are for signed records."}
@@ -395,10 +399,11 @@ def _open_schedule(record: TreatmentRecord, total_units: Decimal) -> None:
         record.earliest_retreatment_on = schedule.earliest_retreatment_on
 
 
-def _propose_review(record: TreatmentRecord, *, by: Any) -> None:
+def _propose_review(record: TreatmentRecord, *, by: StaffUser) -> None:
     zone = record.clinic.zone  # the review is proposed at the signing's hour on the clinic's clock
     signed_local: datetime = timezone.localtime(record.signed_at, zone)
-    starts_at = proposed_start(record.review_on, signed_local.time(), zone)
+    # Only for a signed record, whose review_on is set.
+    starts_at = proposed_start(record.review_on, signed_local.time(), zone)  # type: ignore[arg-type]
     propose_appointment(
         record.patient,
         AppointmentKind.REVIEW,
