@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "ninja",
     "django_htmx",
     "django_otp",
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every answer (refusals and problem details too) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "glabella.core.middleware.TrustedProxyMiddleware",
     "glabella.core.middleware.ApiProblemMiddleware",
     "glabella.core.request_id.RequestIdMiddleware",
@@ -160,6 +163,22 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 
+# Content-Security-Policy (django-csp) on every response: our own scripts, styles and
+# connections only, nothing inline; no page may be framed except the patient chat and the
+# booking pages, which each clinic lets its own sites frame (core/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],  # the face chart is inline SVG: no data: images
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 # Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
 # believed (core/middleware.py TrustedProxyMiddleware); from anyone else both are dropped.
 GLABELLA_TRUSTED_PROXIES = env_networks("GLABELLA_TRUSTED_PROXIES")
