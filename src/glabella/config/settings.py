@@ -105,6 +105,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# A read replica (PostgreSQL streaming replication) for reports and exports: only code that
+# asks for `core.db_router.replica_alias()` reads there; writes and migrations stay on default.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read their own database
+DATABASE_READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+DATABASE_ROUTERS = ["glabella.core.db_router.ReplicaRouter"]
 # Production: `glabella migrate` and `glabella audit_role` connect as the tables' owner
 # through MIGRATION_DATABASE_URL; the application connects through DATABASE_URL as a role
 # that may only add to the audit trail (README "Security hardening").
@@ -153,16 +163,6 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
-if PRODUCTION:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    # Off unless the clinic says every subdomain of its domain is HTTPS only (and, for the
-    # preload list, that it will submit the domain): `check --deploy` warns until then.
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
-
 # Content-Security-Policy (django-csp) on every response: our own scripts, styles and
 # connections only, nothing inline; no page may be framed except the patient chat and the
 # booking pages, which each clinic lets its own sites frame (core/csp.py).
@@ -179,6 +179,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    # Off unless the clinic says every subdomain of its domain is HTTPS only (and, for the
+    # preload list, that it will submit the domain): `check --deploy` warns until then.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
 # Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are
 # believed (core/middleware.py TrustedProxyMiddleware); from anyone else both are dropped.
 GLABELLA_TRUSTED_PROXIES = env_networks("GLABELLA_TRUSTED_PROXIES")
