@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.test.utils import CaptureQueriesContext
 
 from glabella.accounts.models import Clinic
@@ -69,3 +71,23 @@ def test_the_audit_trail_page_reads_the_replica_and_records_the_look_on_default(
     read_there = " ".join(q["sql"] for q in on_replica.captured_queries)
     assert "audit_auditevent" in read_there and "INSERT" not in read_there.upper()
     assert AuditEvent.objects.filter(object_type="audit.trail", actor=director).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_the_replica_is_its_own_connection_and_sees_committed_rows_only(clinic) -> None:
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("SQLite's shared in-memory database locks a reader out of a writer's table")
+    on_replica = Patient.objects.using("replica")
+    with transaction.atomic():
+        Patient.objects.create(
+            clinic=clinic, first_name="Una", last_name="Committed", date_of_birth=date(1990, 1, 1)
+        )
+        assert not on_replica.filter(last_name="Committed").exists()
+    assert on_replica.filter(last_name="Committed").exists()
+    default_pid = connections["default"].cursor().connection.info.backend_pid
+    replica_pid = connections["replica"].cursor().connection.info.backend_pid
+    assert default_pid != replica_pid
+    assert (
+        connections["replica"].settings_dict["NAME"] == connections["default"].settings_dict["NAME"]
+    )
