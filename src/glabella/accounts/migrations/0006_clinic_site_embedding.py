@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             name='SiteEmbedding',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('framing_origins', models.JSONField(blank=True, default=list, help_text='https origins, e.g. https://www.example-clinic.com; empty: framed by no site.', validators=[glabella.accounts.models.validate_framing_origins])),
+                ('framing_origins', models.JSONField(blank=True, default=list, help_text='https origins, e.g. https://www.example-clinic.com; empty: no other site may frame them.', validators=[glabella.accounts.models.validate_framing_origins])),
                 ('clinic', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='embedding', to='accounts.clinic')),
             ],
         ),
