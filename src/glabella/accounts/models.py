@@ -294,7 +294,8 @@ class SiteEmbedding(models.Model):
         default=list,
         blank=True,
         validators=[validate_framing_origins],
-        help_text="https origins, e.g. https://www.example-clinic.com; empty: no other site may frame them.",
+        help_text="https origins, e.g. https://www.example-clinic.com; "
+        "empty: no other site may frame them.",
     )
 
     def __str__(self) -> str:
