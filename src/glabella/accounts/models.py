@@ -10,6 +10,7 @@ from django.db import models
 
 from glabella.clinical import ClinicalCore
 from glabella.clinical.intervals import retreatment_window
+from glabella.core.csp import https_origin
 from glabella.core.models import BaseModel
 
 PRICE = {
@@ -274,3 +275,28 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} at {self.clinic}"
+
+
+def validate_framing_origins(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError("A list of site addresses.")
+    for origin in value:
+        if https_origin(origin) != origin:
+            raise ValidationError(f"{origin} is not written as a site's address.")
+
+
+class SiteEmbedding(models.Model):
+    """The clinic's own sites that may show its patient chat and booking pages in a frame
+    (the pages' Content-Security-Policy ``frame-ancestors``; core/csp.py)."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="embedding")
+    framing_origins = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_framing_origins],
+        help_text="https origins, e.g. https://www.example-clinic.com; "
+        "empty: no other site may frame them.",
+    )
+
+    def __str__(self) -> str:
+        return f"Sites that may frame {self.clinic}'s public pages"

@@ -20,6 +20,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from glabella.accounts.embedding import framed_for
 from glabella.accounts.models import Clinic
 from glabella.core.embed import embed_script_response
 
@@ -96,7 +97,7 @@ def chat(request: HttpRequest, clinic: str | None = None) -> HttpResponse:
             context |= {"page_language": replied_in, "switched": True}
     template = "assistant/_exchange.html" if request.htmx else "assistant/chat.html"  # type: ignore[attr-defined]
     with translation.override(context["page_language"]):
-        return render(request, template, context)
+        return framed_for(found, render(request, template, context))
 
 
 def _answer(request: HttpRequest, clinic: Clinic, language: str) -> dict[str, object]:
@@ -154,7 +155,7 @@ def _contact_response(
     context = _page(request, handoff.clinic, language) | {"contact": block}
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "assistant/_contact.html", context)
-    return render(request, "assistant/chat.html", context)
+    return framed_for(handoff.clinic, render(request, "assistant/chat.html", context))
 
 
 def _refused(request: HttpRequest, language: str) -> HttpResponse:

@@ -25,6 +25,7 @@ from django.http import HttpRequest
 
 from glabella.accounts.models import Clinic
 from glabella.accounts.types import Actor, StaffUser
+from glabella.core.db_router import replica_alias
 
 from .context import current_request
 from .models import Action, AuditEvent, AuditEventQuerySet
@@ -154,4 +155,5 @@ def view_trail(
             request=request,
             detail={"filters": {k: str(v) for k, v in filters.items()}},
         )
-    return AuditEvent.objects.for_clinic(clinic).between(start, end).filter(**lookups)
+    events = AuditEvent.objects.using(replica_alias()).for_clinic(clinic)
+    return events.between(start, end).filter(**lookups)

@@ -21,6 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from glabella.accounts.embedding import framed_for
 from glabella.accounts.models import Clinic
 from glabella.assistant.clinics import NoClinic, clinic_by_slug
 from glabella.core.embed import embed_script_response
@@ -46,7 +47,8 @@ def _page(
 ) -> HttpResponse:
     """Rendered on the clinic's clocks (templates show times in the active zone)."""
     with timezone.override(context["clinic"].zone):
-        return render(request, f"booking/{template}", context, status=status)
+        response = render(request, f"booking/{template}", context, status=status)
+    return framed_for(context["clinic"], response)
 
 
 @csrf_exempt

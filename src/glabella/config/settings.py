@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "ninja",
     "django_htmx",
     "django_otp",
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every answer (refusals and problem details too) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "glabella.core.middleware.TrustedProxyMiddleware",
     "glabella.core.middleware.ApiProblemMiddleware",
     "glabella.core.request_id.RequestIdMiddleware",
@@ -102,6 +105,16 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# A read replica (PostgreSQL streaming replication) for reports and exports: only code that
+# asks for `core.db_router.replica_alias()` reads there; writes and migrations stay on default.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read their own database
+DATABASE_READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+DATABASE_ROUTERS = ["glabella.core.db_router.ReplicaRouter"]
 # Production: `glabella migrate` and `glabella audit_role` connect as the tables' owner
 # through MIGRATION_DATABASE_URL; the application connects through DATABASE_URL as a role
 # that may only add to the audit trail (README "Security hardening").
@@ -150,6 +163,22 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp) on every response: our own scripts, styles and
+# connections only, nothing inline; no page may be framed except the patient chat and the
+# booking pages, which each clinic lets its own sites frame (core/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],  # the face chart is inline SVG: no data: images
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 if PRODUCTION:

@@ -18,3 +18,7 @@ SMS_BACKEND = "console"
 TWILIO_ACCOUNT_SID = TWILIO_AUTH_TOKEN = TWILIO_FROM_NUMBER = ""
 SITE_URL = "http://testserver"
 MESSAGING_INBOUND_EMAIL_SECRET = "test-inbound-secret"  # noqa: S105 (tests only)
+# The replica alias always exists in the tests, as a second connection to the test database
+# (a mirror); reports read it only in the tests that set DATABASE_READ_REPLICA = "replica".
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_READ_REPLICA = ""

@@ -1,13 +1,16 @@
 """The patient chat page in a real browser: headless Debian Chromium driven by Playwright."""
 
 import tempfile
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from glabella.accounts.models import Clinic
+from glabella.accounts.embedding import set_framing_origins
+from glabella.accounts.models import Clinic, SiteEmbedding
 from glabella.assistant import engine_cache, services
 from glabella.assistant.models import CachedEmbedding, Entry, Handoff, HandoffKind
 from glabella.assistant.services import EntryText, load_starter_kb
@@ -17,6 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 expect.set_options(timeout=10_000)
 PHONE = {"width": 390, "height": 844}
 SCREENSHOT = Path(tempfile.gettempdir()) / "chat-phone.png"
+CLINIC_SITE = "https://www.example-clinic.com"
 EMERGENCY = "112"  # not the model's default, so the page must show the clinic's own number
 
 
@@ -217,21 +221,74 @@ def test_markup_in_an_approved_answer_shows_as_text_and_never_runs(
     assert page.evaluate("typeof window.pwned") == "undefined"
 
 
+class ClinicSite:
+    """A clinic's own site on another origin (a loopback server, so that Chromium's local
+    network checks let it load this server's script and frame), showing ``html``."""
+
+    def __init__(self, html: str) -> None:
+        body = html.encode()
+
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the handler's name)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        self.origin = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def listed(clinic: Clinic, origin: str) -> None:
+    # Straight into the row: the form accepts https origins only, which a loopback test
+    # server is not; the header the browser obeys is built the same way.
+    set_framing_origins(clinic, [CLINIC_SITE], by=None)
+    SiteEmbedding.objects.filter(clinic=clinic).update(framing_origins=[CLINIC_SITE, origin])
+
+
 def test_the_one_line_embed_snippet_adds_an_iframe_of_the_clinic_chat(
     page: Page, live_server, clinic: Clinic
 ) -> None:
     response = page.request.get(f"{live_server.url}/ask/embed.js")
     assert response.ok
     assert response.headers["content-type"].startswith("text/javascript")
-
-    page.set_content(
+    site = ClinicSite(
         "<!doctype html><title>Clinic site</title><h1>Our clinic</h1>"
         f'<script src="{live_server.url}/ask/embed.js" data-clinic="{clinic.slug}"></script>'
     )
+    listed(clinic, site.origin)
+    try:
+        page.goto(site.origin)
+        frame = page.locator("iframe")
+        expect(frame).to_have_count(1)
+        src = frame.get_attribute("src")
+        assert src is not None
+        assert src.endswith(f"/c/{clinic.slug}/ask")
+        expect(page.frame_locator("iframe").get_by_label("Your question")).to_be_visible()
+    finally:
+        site.close()
 
-    frame = page.locator("iframe")
-    expect(frame).to_have_count(1)
-    src = frame.get_attribute("src")
-    assert src is not None
-    assert src.endswith(f"/c/{clinic.slug}/ask")
-    expect(page.frame_locator("iframe").get_by_label("Your question")).to_be_visible()
+
+def test_a_site_the_clinic_did_not_list_cannot_frame_the_chat(
+    page: Page, live_server, clinic: Clinic
+) -> None:
+    site = ClinicSite(f'<h1>Elsewhere</h1><iframe src="{live_server.url}/c/{clinic.slug}/ask">')
+    set_framing_origins(clinic, [CLINIC_SITE], by=None)
+    said: list[str] = []
+    page.on("console", lambda message: said.append(message.text))
+    try:
+        page.goto(site.origin)
+        expect(page.locator("iframe")).to_have_count(1)
+        page.wait_for_timeout(1_000)
+        assert page.frame_locator("iframe").get_by_label("Your question").count() == 0
+        assert any("frame-ancestors" in text for text in said)
+    finally:
+        site.close()

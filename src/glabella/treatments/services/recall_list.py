@@ -18,6 +18,7 @@ from glabella.accounts.models import Clinic
 from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
 from glabella.audit.services import record
+from glabella.core.db_router import replica_alias
 from glabella.patients.models import Patient
 
 from ..models import InjectionSite, Recall, RecallQuerySet, RecallStatus, TreatmentRecord
@@ -138,8 +139,9 @@ def export_recall_csv(
     clinic: Clinic, filters: RecallFilters, *, today: date, by: StaffUser
 ) -> Iterator[str]:
     """The whole filtered list as CSV lines, for a streamed download. The export is audited
-    (filters and row count) before the first line is produced; rows are read in chunks."""
-    rows = _with_details(recall_rows(clinic, filters, today=today))
+    (filters and row count) before the first line is produced; rows are read in chunks,
+    from the read replica when there is one (the audit event is written to the primary)."""
+    rows = _with_details(recall_rows(clinic, filters, today=today)).using(replica_alias())
     with transaction.atomic():
         record(
             action=Action.EXPORT,
