@@ -13,7 +13,7 @@ from django.db import connection
 from glabella.audit.models import AuditEvent
 from glabella.patients.merging import merge_patients
 from glabella.patients.models import Patient
-from glabella.patients.services import search_patients, update_demographics
+from glabella.patients.services import SEARCH_LIMIT, search_patients, update_demographics
 from glabella.treatments import services as treatments
 from glabella.treatments.services import RecallFilters
 
@@ -58,6 +58,19 @@ def people(clinic) -> dict[str, Patient]:  # type: ignore[no-untyped-def]
 )
 def test_the_search_ignores_accents_and_case(clinic, front_desk, people, query, expected) -> None:  # type: ignore[no-untyped-def]
     assert sorted(_found(clinic, query, front_desk)) == sorted(expected)
+
+
+def test_a_search_gives_one_page_in_name_order(clinic, front_desk) -> None:  # type: ignore[no-untyped-def]
+    for n in range(SEARCH_LIMIT + 5):
+        _patient(clinic, "Ann", f"Zed{n:03d}")
+    merged = _patient(clinic, "Ann", "Aaron")
+    Patient.objects.filter(pk=merged.pk).update(merged_into=_patient(clinic, "Ann", "Abel"))
+
+    found = _found(clinic, "ann", front_desk)
+    everyone = _found(clinic, "", front_desk)
+
+    expected = ["Ann Abel", *(f"Ann Zed{n:03d}" for n in range(SEARCH_LIMIT - 1))]
+    assert found == everyone == expected
 
 
 def test_every_search_is_audited_with_its_length_only(clinic, front_desk, people) -> None:  # type: ignore[no-untyped-def]
