@@ -55,6 +55,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -142,6 +143,17 @@ def _cases(clinic: Clinic, people: dict[str, object]) -> list[tuple[str, Callabl
         patients.count() // 3
     ]
 
+    def get(path: str, who: object) -> Callable[[], object]:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(who)
+
+        def page() -> object:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            return response
+
+        return page
+
     def recall(filters: RecallFilters, **page: str) -> Callable[[], object]:
         return lambda: services.recall_list(clinic, filters, today=today, by=director, **page)
 
@@ -167,6 +179,12 @@ def _cases(clinic: Clinic, people: dict[str, object]) -> list[tuple[str, Callabl
         ("search: date of birth", search(born[0].isoformat())),
         ("search: whole phone number", search(f"+{born[1]}")),
         ("search: part of a phone number", search(born[1][-6:])),
+        ("page /staff/recall/ (whole response)", get("/staff/recall/?clinic=north", director)),
+        (f"page /staff/recall/ {deep + 1} (whole response)",
+         get(f"/staff/recall/?clinic=north&after={cursor}", director)),
+        ("page /staff/ Today (whole response)", get("/staff/?clinic=north", desk)),
+        ("page /staff/patients/?q=Müll (whole response)",
+         get("/staff/patients/?clinic=north&q=M%C3%BCll", desk)),
     ]  # fmt: skip
 
 
@@ -205,7 +223,8 @@ def main() -> None:
     timings = [measure(name, call, ARGS.runs) for name, call in cases]
     _table(ARGS.patients, timings)
     for name, call in cases:
-        _plans(name, call)
+        if not name.startswith("page "):  # the pages run the services' queries shown above
+            _plans(name, call)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         print(f"\n{NAME} takes {cursor.fetchone()[0]} (kept for the next run)")
