@@ -31,6 +31,11 @@ def _messaging() -> None:
     subprocess.run([sys.executable, "-m", "bench.messaging"], check=True)
 
 
+def _scale() -> None:
+    # Its own process: a million patients on a kept PostgreSQL database (made on first run).
+    subprocess.run([sys.executable, "-m", "bench.scale"], check=True)
+
+
 BENCHMARKS = {
     "clinical": clinical_core.main,
     "assistant": assistant.main,
@@ -39,6 +44,7 @@ BENCHMARKS = {
     "scheduling": _scheduling,
     "booking": _booking,
     "messaging": _messaging,
+    "scale": _scale,
 }
 
 

@@ -125,9 +125,11 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         return self.filter(merged_into__isnull=True)
 
     def matching(self, query: str) -> PatientQuerySet:
-        """Patients whose names contain every word, whose phone contains the digits, or
-        born on the date (YYYY-MM-DD or MM/DD/YYYY). Names are compared folded (no case,
-        no accents), so "nunez" finds "Ñúñez"."""
+        """Patients whose names contain every word (a word of one or two letters: a word of
+        the name starts with it), whose phone contains the digits, or born on the date
+        (YYYY-MM-DD or MM/DD/YYYY). Names are compared folded (no case, no accents), so
+        "nunez" finds "Ñúñez". On PostgreSQL trigram indexes serve the name and phone
+        matches (migration 0004); callers take a page of the result, never all of it."""
         query = query.strip()
         born = _parse_date(query)
         if born is not None:
@@ -138,8 +140,20 @@ class PatientQuerySet(models.QuerySet["Patient"]):
             return self.filter(phone_digits__contains=_digits(query))
         condition = Q()
         for word in fold(query).split():
-            condition &= Q(name_folded__contains=word)
+            condition &= _name_word(word)
         return self.filter(condition)
+
+
+# A word this long is matched anywhere in the name (PostgreSQL's trigram index serves it); a
+# shorter one has no trigram of its own, so it is matched at the start of a word instead,
+# which the trigram index serves through the word's padded first trigrams.
+CONTAINS_FROM = 3
+
+
+def _name_word(word: str) -> Q:
+    if len(word) >= CONTAINS_FROM:
+        return Q(name_folded__contains=word)
+    return Q(name_folded__startswith=word) | Q(name_folded__contains=f" {word}")
 
 
 def fold_name(first_name: str, last_name: str) -> str:
@@ -212,6 +226,14 @@ class Patient(BaseModel):
             # among a million), then compares names, phones and emails.
             models.Index(fields=["clinic", "date_of_birth"], name="patient_clinic_dob"),
             models.Index(fields=["clinic", "phone_key"], name="patient_clinic_phone_key"),
+            # A page of search results in name order, read from the index alone: the folded
+            # name is a key column so a word filter is checked on the index entry, and a
+            # broad search (a letter or two) stops after a page instead of sorting thousands.
+            models.Index(
+                fields=["clinic", "last_name", "first_name", "id", "name_folded"],
+                condition=Q(merged_into__isnull=True),
+                name="patient_search_order",
+            ),
         ]
 
     def __str__(self) -> str:

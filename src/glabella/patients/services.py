@@ -243,12 +243,22 @@ def view_patient(patient: Patient, *, by: StaffUser, clinical: bool) -> Patient:
     return patient
 
 
+SEARCH_LIMIT = 50  # a page: no screen or API shows more of a search at once
+
+
 def search_patients(clinic: Clinic, query: str, *, by: StaffUser) -> PatientQuerySet:
-    """The clinic's patients matching ``query`` (all of them for an empty one). The search
-    is recorded with the query's length only: the text may itself be a name."""
+    """The first ``SEARCH_LIMIT`` of the clinic's patients matching ``query`` (of all of
+    them for an empty one), by name. The search is recorded with the query's length only:
+    the text may itself be a name.
+
+    The page is chosen by ids in a subquery that reads only indexed columns, so PostgreSQL
+    can answer it from an index (the trigram one, or the name-ordered partial one) and
+    fetch just the page's rows."""
     patients = Patient.objects.for_clinic(clinic).unmerged()
     if query.strip():
         patients = patients.matching(query)
+    page = patients.order_by("last_name", "first_name", "id").values("pk")[:SEARCH_LIMIT]
+    patients = Patient.objects.filter(pk__in=page).order_by("last_name", "first_name", "id")
     with transaction.atomic():
         record(
             action=Action.VIEW,

@@ -384,7 +384,7 @@ def recall(request: HttpRequest, query: Query[RecallQuery]) -> list[services.Rec
     shown = services.recall_list(
         chosen, filters, today=timezone.localdate(), by=request.user, page=query.page
     )
-    return shown.entries if shown.page.number == query.page else []  # past the last page
+    return shown.entries  # past the last page: none
 
 
 def _injector_id(clinic: Any, username: str | None) -> int | None:

@@ -404,6 +404,16 @@ class Recall(BaseModel):
         indexes = [
             # The list: one clinic's rows of a status, newest window first.
             models.Index(fields=["clinic", "status", "-opens_on", "-id"], name="recall_list"),
+            # The list as it opens (due or contacted), in its order, so a page is read by
+            # keyset from the index. Of the millions of rows, one per patient at most is open:
+            # a partial index keeps only those. The window's end, the product and the
+            # injector are key columns too, so their filters and the counts never read the
+            # table.
+            models.Index(
+                fields=["clinic", "-opens_on", "-id", "closes_on", "product", "injector"],
+                condition=Q(status__in=OPEN_RECALL),
+                name="recall_open_list",
+            ),
             models.Index(fields=["patient", "status"], name="recall_patient_status"),
         ]
         constraints = [

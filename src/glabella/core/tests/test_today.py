@@ -30,10 +30,10 @@ RECALL_DAYS_AGO = 90
 BLOCKS = ["visits-heading", "to-confirm-heading", "recall-heading", "inbox-heading"]
 CLINICAL_BLOCK = "adverse-heading"
 # session, user, memberships; appointments today, proposals, their audit (savepoint, insert,
-# release); recall count, rows, their sites, their audit (3); open adverse events, urgent messages;
-# open inbox messages with their contact details and their audit (3); the session save
+# release); the recall count (no rows read: nothing to audit); open adverse events, urgent
+# messages; open inbox messages with their contact details and their audit (3); the session save
 # (savepoint, update, release).
-QUERIES = 23
+QUERIES = 18
 
 
 @pytest.fixture(autouse=True)
@@ -106,12 +106,6 @@ def _day_view(clinic: str, actor: str, count: int, to_confirm: int) -> tuple[str
     return (clinic, actor, "scheduling.day", detail)
 
 
-def _recall_view(clinic: str, actor: str, rows: int) -> tuple[str, str, str, dict]:
-    filters = {"injector": "", "product": "", "due_week": "2026-11-18", "status": "", "window": ""}
-    detail = {"rows": rows, "filters": filters, "page": 1, "total": rows}
-    return (clinic, actor, "treatments.recall_list", detail)
-
-
 def _messages_view(
     clinic: str, actor: str, rows: int, patients: list[str] | None = None
 ) -> tuple[str, str, str, dict]:
@@ -134,7 +128,7 @@ def test_opening_the_north_clinics_day_by_role(request, north, persona: str, sta
     assert response.status_code == status
     if status == 200:
         assert response.context["clinic"].slug == "north"
-        assert [view[0] for view in _views()] == ["north", "north", "north"]
+        assert [view[0] for view in _views()] == ["north", "north"]
     else:
         assert AuditEvent.objects.count() == before
     if status == 302:
@@ -268,7 +262,6 @@ def test_the_other_clinics_director_sees_only_their_own(
     assert board.open_inbox == 5
     assert _views() == [
         _day_view("south", "dr-dan", count=3, to_confirm=2),
-        _recall_view("south", "dr-dan", rows=1),
         _messages_view("south", "dr-dan", rows=5),
     ]
 
@@ -287,13 +280,13 @@ def test_someone_at_two_clinics_chooses_one_first(
     assert south.context["clinic"] == other_clinic
     # The role at the chosen clinic decides the blocks: front desk there, so no adverse events.
     assert 'id="adverse-heading"' not in south.content.decode()
-    assert [view[0] for view in _views()] == ["south", "south", "south"]
+    assert [view[0] for view in _views()] == ["south", "south"]
 
 
 # --- audit, queries, navigation, signing in ------------------------------------------------------
 
 
-def test_reading_the_day_the_recall_list_and_the_messages_is_audited(
+def test_reading_the_day_and_the_messages_is_audited_the_recall_count_is_not(
     client: Client, front_desk, north
 ) -> None:  # type: ignore[no-untyped-def]
     client.force_login(front_desk)
@@ -301,10 +294,9 @@ def test_reading_the_day_the_recall_list_and_the_messages_is_audited(
 
     client.get(URL)
 
-    assert AuditEvent.objects.count() == before + 3
+    assert AuditEvent.objects.count() == before + 2
     assert _views() == [
         _day_view("north", "desk-cat", count=2, to_confirm=1),
-        _recall_view("north", "desk-cat", rows=1),
         _messages_view("north", "desk-cat", rows=2),
     ]
 

@@ -15,10 +15,12 @@ from .outcomes import (
 )
 from .recall import ContactRun, contact_due_this_week, note_appointment, set_recall_status
 from .recall_list import (
+    RecallCursor,
     RecallEntry,
     RecallFilters,
     RecallPage,
     export_recall_csv,
+    recall_count,
     recall_list,
     recall_rows,
 )
@@ -39,6 +41,7 @@ from .records import (
 
 __all__ = [
     "ContactRun",
+    "RecallCursor",
     "RecallEntry",
     "RecallFilters",
     "RecallPage",
@@ -55,6 +58,7 @@ __all__ = [
     "override_block",
     "patient_timeline",
     "previous_record",
+    "recall_count",
     "recall_list",
     "recall_rows",
     "record_consultation",

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 
@@ -59,13 +58,36 @@ class RecallEntry:
 
 
 @dataclass(frozen=True)
+class RecallCursor:
+    """A row's place in the list's order (window opening, then id, both descending): the
+    page after it or before it is read from the index from there, however deep (keyset
+    paging; an OFFSET would read every row before the page)."""
+
+    opens_on: date
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.opens_on.isoformat()}.{self.id}"
+
+    @classmethod
+    def parse(cls, text: str) -> RecallCursor | None:
+        day, _, pk = text.partition(".")
+        try:
+            return cls(date.fromisoformat(day), int(pk))
+        except ValueError:
+            return None
+
+    @classmethod
+    def of(cls, recall: Recall) -> RecallCursor:
+        return cls(recall.opens_on, recall.pk)
+
+
+@dataclass(frozen=True)
 class RecallPage:
     entries: list[RecallEntry]
-    page: Page[Recall]
-
-    @property
-    def total(self) -> int:
-        return int(self.page.paginator.count)
+    total: int  # rows the filters select, on every page
+    newer: RecallCursor | None  # the page before this one ends here (None: this is the first)
+    older: RecallCursor | None  # the page after this one starts after here (None: the last)
 
 
 def recall_rows(clinic: Clinic, filters: RecallFilters, *, today: date) -> QuerySet[Recall]:
@@ -98,12 +120,29 @@ def _in_window(rows: RecallQuerySet, window: str, today: date) -> RecallQuerySet
 
 
 def recall_list(
-    clinic: Clinic, filters: RecallFilters, *, today: date, by: StaffUser, page: int = 1
+    clinic: Clinic,
+    filters: RecallFilters,
+    *,
+    today: date,
+    by: StaffUser,
+    after: str = "",
+    before: str = "",
+    page: int = 1,
 ) -> RecallPage:
-    """One page (``PAGE_SIZE`` rows) of the recall list, with each course's units per area."""
-    rows = _with_details(recall_rows(clinic, filters, today=today))
-    shown = Paginator(rows, PAGE_SIZE).get_page(page)
-    entries = [RecallEntry(r, _units_per_area(r.treatment)) for r in shown.object_list]
+    """One page (``PAGE_SIZE`` rows) of the recall list, with each course's units per area:
+    the rows after the cursor ``after`` (the next page), before ``before`` (the previous
+    page), or the first page. A cursor that does not parse reads the first page. ``page``
+    (a number, for the API) is read by offset: only for the first few pages."""
+    rows = recall_rows(clinic, filters, today=today)
+    start, end = RecallCursor.parse(after), RecallCursor.parse(before)
+    numbered = start is None and end is None
+    if end is not None:
+        entries, newer, older = _before(rows, end)
+    elif not numbered or page <= 1:
+        entries, newer, older = _after(rows, start)
+    else:
+        entries, newer, older = _numbered(rows, page)
+    total = rows.count()
     with transaction.atomic():
         record(
             action=Action.VIEW,
@@ -113,11 +152,62 @@ def recall_list(
             detail={
                 "rows": len(entries),
                 "filters": _described(filters),
-                "page": shown.number,
-                "total": shown.paginator.count,
+                **_where(page if numbered else None, start, end),
+                "total": total,
             },
         )
-    return RecallPage(entries=entries, page=shown)
+    return RecallPage(entries, total, newer, older)
+
+
+def recall_count(clinic: Clinic, filters: RecallFilters, *, today: date) -> int:
+    """How many rows the list has with these filters: a count, which reads no patient's
+    data (so it is not audited), and an index answers it."""
+    return recall_rows(clinic, filters, today=today).count()
+
+
+def _where(
+    page: int | None, start: RecallCursor | None, end: RecallCursor | None
+) -> dict[str, int | str]:
+    if page is not None:
+        return {"page": page}
+    return {"after": str(start)} if start is not None else {"before": str(end)}
+
+
+Rows = tuple[list[RecallEntry], RecallCursor | None, RecallCursor | None]
+
+
+def _after(rows: QuerySet[Recall], start: RecallCursor | None) -> Rows:
+    if start is not None:
+        rows = rows.filter(opens_on__lte=start.opens_on).exclude(
+            opens_on=start.opens_on, id__gte=start.id
+        )
+    shown = list(_with_details(rows)[: PAGE_SIZE + 1])
+    entries = _entries(shown[:PAGE_SIZE])
+    newer = RecallCursor.of(shown[0]) if start is not None and shown else None
+    return entries, newer, RecallCursor.of(shown[PAGE_SIZE - 1]) if len(shown) > PAGE_SIZE else None
+
+
+def _before(rows: QuerySet[Recall], end: RecallCursor) -> Rows:
+    newer_rows = rows.filter(opens_on__gte=end.opens_on).exclude(
+        opens_on=end.opens_on, id__lte=end.id
+    )
+    shown = list(_with_details(newer_rows.order_by("opens_on", "id"))[: PAGE_SIZE + 1])
+    if not shown:  # nothing before it: the first page
+        return _after(rows, None)
+    page = shown[:PAGE_SIZE][::-1]
+    newer = RecallCursor.of(page[0]) if len(shown) > PAGE_SIZE else None
+    return _entries(page), newer, RecallCursor.of(page[-1])
+
+
+def _numbered(rows: QuerySet[Recall], page: int) -> Rows:
+    skip = (page - 1) * PAGE_SIZE
+    shown = list(_with_details(rows)[skip : skip + PAGE_SIZE + 1])
+    older = RecallCursor.of(shown[PAGE_SIZE - 1]) if len(shown) > PAGE_SIZE else None
+    return _entries(shown[:PAGE_SIZE]), RecallCursor.of(shown[0]) if shown else None, older
+
+
+def _entries(rows: list[Recall]) -> list[RecallEntry]:
+    return [RecallEntry(r, _units_per_area(r.treatment)) for r in rows]
 
 
 def _with_details(rows: QuerySet[Recall]) -> QuerySet[Recall]:

@@ -37,12 +37,17 @@ def recall_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"clinic": clinic, "form": form, "rows": None}
     if filters is not None:
         shown = services.recall_list(
-            clinic, filters, today=timezone.localdate(), by=request.user, page=_page(request)
+            clinic,
+            filters,
+            today=timezone.localdate(),
+            by=request.user,
+            after=request.GET.get("after", ""),
+            before=request.GET.get("before", ""),
         )
         context |= {
             "rows": [_recall_row(core, entry) for entry in shown.entries],
-            "page": shown.page,
-            "query": _query(request, exclude="page"),
+            "page": shown,
+            "query": _query(request, exclude=PAGING),
             "can_note": can(request.user, clinic, RECALL_WRITE),
             "status_form": RecallStatusForm(),
         }
@@ -143,13 +148,12 @@ def _filters(
     return form, filters
 
 
-def _page(request: HttpRequest) -> int:
-    text = request.GET.get("page", "1")
-    return int(text) if text.isdigit() else 1
+# The pager's parameters: a page goes on from a row of the list (keyset), not from a number.
+PAGING = ("after", "before", "page")
 
 
-def _query(request: HttpRequest, *, exclude: str) -> str:
-    return urlencode([(k, v) for k, v in request.GET.items() if k != exclude])
+def _query(request: HttpRequest, *, exclude: tuple[str, ...]) -> str:
+    return urlencode([(k, v) for k, v in request.GET.items() if k not in exclude])
 
 
 def _name(user: Any) -> str:
