@@ -28,6 +28,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from glabella.accounts.roles import can
 from glabella.clinical import ClinicalCore, ClinicalError
+from glabella.core.forms import add_service_errors
 from glabella.patients.access import get_patient_for_user
 from glabella.scheduling.models import Appointment, AppointmentKind
 
@@ -41,7 +42,6 @@ from ..forms.records import (
     SiteUnitsForm,
     StartTreatmentForm,
     VialForm,
-    add_service_errors,
     label_dilutions,
 )
 from ..models import TreatmentRecord
