@@ -25,7 +25,7 @@ def with_clinic(capability: str, *, choices: str) -> Callable[[ClinicView[P]], V
 
     def decorate(view: ClinicView[P]) -> View[P]:
         @wraps(view)
-        def chosen(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def chosen(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             try:
                 clinic = staff_clinic(request, capability)
             except ClinicNotChosen as choice:
