@@ -25,7 +25,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench.timing import measure, print_table  # noqa: E402
 from glabella.accounts.models import Clinic  # noqa: E402
-from glabella.core.demo import DemoSizes, seed_demo  # noqa: E402
+from glabella.demo.seed import DemoSizes, seed_demo  # noqa: E402
 from glabella.patients.models import Patient  # noqa: E402
 from glabella.treatments import services  # noqa: E402
 from glabella.treatments.models import TreatmentRecord  # noqa: E402

@@ -9,7 +9,8 @@ Every service that reads patient data for display, changes it or exports it call
 
 ``record`` deliberately opens no transaction of its own, so the event commits or rolls back
 with the change it describes: a change that failed leaves no event, and a change that
-committed always has one.
+committed always has one. It refuses to run outside one (``NotInTransaction``). A read
+changes nothing for its event to commit with: ``record_read`` opens the transaction itself.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ USER_AGENT_LENGTH = AuditEvent._meta.get_field("user_agent").max_length or 300
 LABEL_LENGTH = AuditEvent._meta.get_field("actor_label").max_length or 150
 
 
+class NotInTransaction(RuntimeError):
+    """``record`` was called outside the caller's ``transaction.atomic()``."""
+
+
+def _in_callers_transaction() -> bool:
+    """Whether the caller opened a transaction. As in Django's own check for durable blocks,
+    the blocks a test case wraps around each test do not count, so the test suite finds a
+    service that forgot to open one instead of passing where production would fail."""
+    blocks = transaction.get_connection().atomic_blocks
+    return any(not block._from_testcase for block in blocks)
+
+
 def record(
     *,
     action: Action | str,
@@ -55,6 +68,8 @@ def record(
     signed-in user. With neither an actor nor a signed-in user the actor is "system"
     (no request) or "anonymous" (a request from someone not signed in).
     """
+    if not _in_callers_transaction():
+        raise NotInTransaction("audit.record runs inside the transaction of what it records.")
     request = request or current_request()
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
@@ -95,6 +110,14 @@ def record_for_patient(
     )
 
 
+def record_read(clinic: Clinic, what: str, *, by: Any, **detail: Any) -> AuditEvent:
+    """Record that ``by`` was shown ``what`` (an object type such as "patients.duplicate_queue")
+    at ``clinic``, with ``detail``; in a transaction of its own, or a savepoint of the
+    caller's."""
+    with transaction.atomic():
+        return record(action=Action.VIEW, clinic=clinic, actor=by, object_type=what, detail=detail)
+
+
 def _ip(request: HttpRequest | None) -> str | None:
     """The peer address. Behind a proxy this is the proxy unless the server sets it right."""
     if request is None:
@@ -115,10 +138,12 @@ def _user_agent(request: HttpRequest | None) -> str:
 # --- sign-ins (called by django.contrib.auth's signals, connected in apps.py) --------------
 
 
+@transaction.atomic
 def record_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     record(action=Action.SIGN_IN, clinic=None, actor=user, request=request)
 
 
+@transaction.atomic
 def record_failed_sign_in(
     sender: Any, credentials: Mapping[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:

@@ -6,8 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from glabella.accounts.decorators import with_clinic
+from glabella.accounts.models import Clinic
+
 from . import services
-from .access import ClinicNotChosen, clinic_for_audit
+from .access import READ
 from .forms import EventFilterForm
 
 PER_PAGE = 50
@@ -15,11 +18,8 @@ PER_PAGE = 50
 
 @login_required
 @require_safe
-def event_list(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = clinic_for_audit(request)
-    except ClinicNotChosen as choice:
-        return render(request, "audit/event_list.html", {"clinic_choices": choice.clinics})
+@with_clinic(READ, choices="audit/event_list.html")
+def event_list(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     filters = EventFilterForm(request.GET)
     events = services.view_trail(
         clinic, by=request.user, request=request, filters=filters.filters()

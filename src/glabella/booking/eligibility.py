@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from glabella.patients.models import Patient
-from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
+from glabella.scheduling.models import Appointment, AppointmentStatus
 from glabella.treatments.models import Consultation, TreatmentRecord
 
 from .models import BookingSettings
@@ -53,9 +53,7 @@ def treatment_to_review(patient: Patient) -> TreatmentRecord:
     latest = TreatmentRecord.objects.signed().filter(patient=patient).first()
     if latest is None:
         raise NotBookable("We found no treatment to review: please call us.")
-    arranged = Appointment.objects.filter(
-        follows=latest, kind=AppointmentKind.REVIEW, status__in=REVIEW_ARRANGED
-    )
+    arranged = Appointment.objects.reviews_of(latest).filter(status__in=REVIEW_ARRANGED)
     if latest.reviews.exists() or arranged.exists():
         raise NotBookable("Your review is already booked or done.")
     return latest

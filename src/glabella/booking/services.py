@@ -295,9 +295,11 @@ def hold(appointment: Appointment) -> None:
 
 def _drop_review_proposals(treatment: Any, *, besides: Appointment) -> None:
     """The system's proposed review for this treatment gives way to the one booked."""
-    proposals = Appointment.objects.filter(
-        follows=treatment, kind=AppointmentKind.REVIEW, status=AppointmentStatus.PROPOSED
-    ).exclude(pk=besides.pk)
+    proposals = (
+        Appointment.objects.reviews_of(treatment)
+        .filter(status=AppointmentStatus.PROPOSED)
+        .exclude(pk=besides.pk)
+    )
     for proposal in proposals:
         set_status(proposal, AppointmentStatus.CANCELLED, by=None)
 

@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from glabella.accounts.access import ClinicNotChosen, staff_clinic
+from glabella.accounts.decorators import with_clinic
 from glabella.accounts.embedding import framing_origins, set_framing_origins
 from glabella.accounts.forms import FramingOriginsField
+from glabella.accounts.models import Clinic
 
 from . import services
 from .models import BookingSettings
@@ -31,11 +32,8 @@ class SettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def booking_settings(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, MANAGE)
-    except ClinicNotChosen as choice:
-        return render(request, "booking/choose_clinic.html", {"clinic_choices": choice.clinics})
+@with_clinic(MANAGE, choices="booking/choose_clinic.html")
+def booking_settings(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     current = services.settings_for(clinic)
     form = SettingsForm(request.POST or None, instance=BookingSettings(pk=current.pk))
     if request.method == "POST" and form.is_valid():

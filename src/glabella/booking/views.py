@@ -25,6 +25,7 @@ from glabella.accounts.embedding import framed_for
 from glabella.accounts.models import Clinic
 from glabella.assistant.clinics import NoClinic, clinic_by_slug
 from glabella.core.embed import embed_script_response
+from glabella.core.forms import add_service_errors
 from glabella.messaging.preferences import effective_preference
 from glabella.scheduling.models import Appointment
 from glabella.scheduling.services import display_name
@@ -178,21 +179,13 @@ def _submit(
         context |= {"form": form, "reason": str(taken), "nearest": nearest}
         return _page(request, "taken.html", context | _chosen_of(clinic, form), 409)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return _page(request, "details.html", context | _chosen_of(clinic, form), 400)
     return HttpResponseRedirect(links.manage_path(booking.appointment) + "?booked=1")
 
 
 def _chosen_of(clinic: Clinic, form: DetailsForm) -> dict[str, Any]:
     return _chosen(clinic, form.cleaned_data) | {"form": form}
-
-
-def _add_errors(form: DetailsForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- the patient's link -------------------------------------------------------------------

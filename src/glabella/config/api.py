@@ -18,8 +18,8 @@ from ninja.errors import ValidationError as SchemaValidationError
 from glabella.assistant.api import router as assistant_router
 from glabella.assistant.clinics import NoClinic
 from glabella.assistant.throttle import TooManyQuestions
+from glabella.catalogue.api import router as catalogue_router
 from glabella.clinical import ClinicalError, UnknownArea, UnknownProduct
-from glabella.core.api import router as catalogue_router
 from glabella.core.problems import problem_response
 from glabella.patients.api import router as patients_router
 from glabella.treatments.api import router as treatments_router

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "glabella.treatments",
     "glabella.messaging",
     "glabella.booking",
+    "glabella.catalogue",
+    "glabella.dashboard",
+    "glabella.demo",
 ]
 
 MIDDLEWARE = [

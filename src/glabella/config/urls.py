@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from glabella.accounts.views import SignInView
-from glabella.core import views
+from glabella.catalogue import views
 
 from . import health
 from .api import api
@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("glabella.accounts.urls")),
     path("api/v1/", api.urls),
-    path("", include("glabella.core.urls")),
+    path("", include("glabella.dashboard.urls")),
     path("", include("glabella.assistant.urls")),
     path("", include("glabella.audit.urls")),
     path("", include("glabella.patients.urls")),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 from glabella.accounts.types import Actor, StaffUser
 from glabella.audit.models import Action
-from glabella.audit.services import record, record_for_patient
+from glabella.audit.services import record_for_patient, record_read
 from glabella.patients.models import Patient
 from glabella.patients.services import update_demographics
 
@@ -284,13 +284,6 @@ def _preference_row(patient: Patient) -> MessagingPreference:
 def read_outbox(clinic: Clinic, *, by: StaffUser, status: str = "") -> Any:
     """The clinic's messages, newest due first (optionally one status); the read is
     audited, as the page shows patients' names and addresses."""
-    with transaction.atomic():
-        record(
-            action=Action.VIEW,
-            clinic=clinic,
-            actor=by,
-            object_type="messaging.outbox",
-            detail={"status": status},
-        )
+    record_read(clinic, "messaging.outbox", by=by, status=status)
     rows = Outbox.objects.for_clinic(clinic).select_related("patient")
     return rows.filter(status=status) if status in OutboxStatus.values else rows

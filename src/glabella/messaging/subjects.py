@@ -87,9 +87,7 @@ def why_not_send(row: Outbox, subject: Subject, now: datetime) -> str:
 def _review_arranged(treatment: TreatmentRecord | None) -> bool:
     if treatment is None:
         return False
-    booked = Appointment.objects.filter(
-        follows=treatment, kind=AppointmentKind.REVIEW, status__in=[*BOOKED, "completed"]
-    )
+    booked = Appointment.objects.reviews_of(treatment).filter(status__in=[*BOOKED, "completed"])
     return booked.exists() or treatment.reviews.exists()
 
 

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from glabella.accounts.access import ClinicNotChosen, clinic_row_for_user, staff_clinic
+from glabella.accounts.access import clinic_row_for_user, staff_clinic
+from glabella.accounts.decorators import with_clinic
 from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can
 
@@ -40,11 +41,8 @@ def _back(clinic: Clinic, name: str, **query: str) -> str:
 
 @login_required
 @require_safe
-def outbox(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, READ)
-    except ClinicNotChosen as choice:
-        return render(request, "messaging/outbox.html", {"clinic_choices": choice.clinics})
+@with_clinic(READ, choices="messaging/outbox.html")
+def outbox(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = services.read_outbox(clinic, by=request.user, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -87,11 +85,8 @@ def retry(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def templates(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, READ)
-    except ClinicNotChosen as choice:
-        return render(request, "messaging/templates.html", {"clinic_choices": choice.clinics})
+@with_clinic(READ, choices="messaging/templates.html")
+def templates(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     states = template_services.template_states(clinic)
     shown = [(state, *preview(clinic, state.in_use)) for state in states]
     context = {
@@ -105,11 +100,8 @@ def templates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_template(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, EDIT)
-    except ClinicNotChosen as choice:
-        return render(request, "messaging/templates.html", {"clinic_choices": choice.clinics})
+@with_clinic(EDIT, choices="messaging/templates.html")
+def edit_template(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in MessageKind.values:
         raise Http404("No such kind of message.")
@@ -155,11 +147,8 @@ def approve_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def clinic_settings(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, SETTINGS)
-    except ClinicNotChosen as choice:
-        return render(request, "messaging/settings.html", {"clinic_choices": choice.clinics})
+@with_clinic(SETTINGS, choices="messaging/settings.html")
+def clinic_settings(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     row = settings_for(clinic)
     form = SettingsForm(request.POST or None, instance=row)
     if request.method == "POST" and form.is_valid():

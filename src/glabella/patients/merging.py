@@ -18,7 +18,7 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
-from glabella.audit.services import record, record_for_patient
+from glabella.audit.services import record, record_for_patient, record_read
 
 from .models import DuplicateFlag, DuplicateStatus, Patient, RegistrationKey
 
@@ -36,14 +36,9 @@ def duplicate_queue(clinic: Clinic, *, page: int, by: StaffUser) -> Page[Duplica
         .select_related("patient", "candidate", "created_by")
     )
     shown = Paginator(flags, QUEUE_PAGE_SIZE).get_page(page)
-    with transaction.atomic():
-        record(
-            action=Action.VIEW,
-            clinic=clinic,
-            actor=by,
-            object_type="patients.duplicate_queue",
-            detail={"page": shown.number, "rows": len(shown.object_list)},
-        )
+    record_read(
+        clinic, "patients.duplicate_queue", by=by, page=shown.number, rows=len(shown.object_list)
+    )
     return shown
 
 

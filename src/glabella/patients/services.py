@@ -22,7 +22,7 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 from glabella.accounts.types import Actor, StaffUser
 from glabella.audit.models import Action
-from glabella.audit.services import record, record_for_patient
+from glabella.audit.services import record, record_for_patient, record_read
 from glabella.clinical import Intake
 from glabella.core.text import fold
 
@@ -119,17 +119,13 @@ def check_for_duplicates(clinic: Clinic, data: Mapping[str, Any], *, by: StaffUs
     """``match_patient`` for the registration form's ``data``, audited (the page shows the
     candidates' names): the event names the candidates, never the typed details."""
     result = match_patient(clinic, **_match_fields(data))
-    with transaction.atomic():
-        record(
-            action=Action.VIEW,
-            clinic=clinic,
-            actor=by,
-            object_type="patients.duplicate_check",
-            detail={
-                "outcome": str(result.outcome),
-                "candidates": [str(c.patient.public_id) for c in result.candidates],
-            },
-        )
+    record_read(
+        clinic,
+        "patients.duplicate_check",
+        by=by,
+        outcome=str(result.outcome),
+        candidates=[str(c.patient.public_id) for c in result.candidates],
+    )
     return result
 
 

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from glabella.accounts.decorators import with_clinic
+from glabella.accounts.models import Clinic
 from glabella.treatments.views.chart import chart_context
 
 from . import merging, services
@@ -20,10 +22,8 @@ from .access import (
     READ_DEMOGRAPHICS,
     WRITE_CLINICAL,
     WRITE_DEMOGRAPHICS,
-    ClinicNotChosen,
     can_read_clinical,
     can_write,
-    clinic_for_patients,
     get_patient_for_user,
 )
 from .forms import ClinicalForm, DemographicsForm, PairForm, PatientSearchForm, RegistrationForm
@@ -34,11 +34,8 @@ RESULTS_LIMIT = 50
 
 @login_required
 @require_safe
-def patient_search(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = clinic_for_patients(request, READ_DEMOGRAPHICS)
-    except ClinicNotChosen as choice:
-        return render(request, "patients/search.html", {"clinic_choices": choice.clinics})
+@with_clinic(READ_DEMOGRAPHICS, choices="patients/search.html")
+def patient_search(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     form = PatientSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     patients = None
@@ -54,11 +51,8 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def patient_register(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = clinic_for_patients(request, WRITE_DEMOGRAPHICS)
-    except ClinicNotChosen as choice:
-        return render(request, "patients/search.html", {"clinic_choices": choice.clinics})
+@with_clinic(WRITE_DEMOGRAPHICS, choices="patients/search.html")
+def patient_register(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     if request.method != "POST":
         form = RegistrationForm(initial={"registration_key": uuid4()})
         return render(request, "patients/register.html", {"clinic": clinic, "form": form})
@@ -80,11 +74,8 @@ def patient_register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def duplicate_queue(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = clinic_for_patients(request, WRITE_DEMOGRAPHICS)
-    except ClinicNotChosen as choice:
-        return render(request, "patients/duplicates.html", {"clinic_choices": choice.clinics})
+@with_clinic(WRITE_DEMOGRAPHICS, choices="patients/duplicates.html")
+def duplicate_queue(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     page = merging.duplicate_queue(clinic, page=_page_number(request), by=request.user)
     return render(request, "patients/duplicates.html", {"clinic": clinic, "page": page})
 

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from glabella.accounts.access import ClinicNotChosen, staff_clinic
+from glabella.accounts.access import staff_clinic
+from glabella.accounts.decorators import with_clinic
 from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can
 from glabella.patients.services import search_patients
@@ -41,11 +42,8 @@ PATIENT_CHOICES = 20
 
 @login_required
 @require_safe
-def week(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, READ)
-    except ClinicNotChosen as choice:
-        return render(request, "scheduling/week.html", {"clinic_choices": choice.clinics})
+@with_clinic(READ, choices="scheduling/week.html")
+def week(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     with timezone.override(clinic.zone):
         data = request.GET.copy()
         data["date"] = data.get("week") or ""
@@ -97,11 +95,8 @@ def new_booking(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def clinic_calendar(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, MANAGE)
-    except ClinicNotChosen as choice:
-        return render(request, "scheduling/choose_clinic.html", {"clinic_choices": choice.clinics})
+@with_clinic(MANAGE, choices="scheduling/choose_clinic.html")
+def clinic_calendar(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     action = request.POST.get("action", "") if request.method == "POST" else ""
     settings_form = CalendarSettingsForm(instance=clinic)
     hours_form = WeekHoursForm(initial=WeekHoursForm.initial_for(opening_hours(clinic)))

@@ -107,12 +107,6 @@ class BookingForm(forms.Form):
             "note": data["note"],
         }
 
-    def add_service_errors(self, refused: ValidationError) -> None:
-        """The service's ``{field: message}`` beside the fields (the rest above the form)."""
-        for field, messages in refused.message_dict.items():
-            shown = BOOKING_ERROR_FIELDS.get(field, field)
-            self.add_error(shown if shown in self.fields else None, messages)
-
 
 def aware(day: datetime.date, at: datetime.time, clinic: Clinic) -> datetime.datetime:
     """``day`` at ``at`` on the clinic's clocks (a time skipped by a clock change reads as

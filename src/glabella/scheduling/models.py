@@ -9,6 +9,7 @@ injector's time range makes a double booking impossible whatever code path write
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -21,6 +22,9 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 from glabella.core.models import BaseModel
 from glabella.patients.models import Patient
+
+if TYPE_CHECKING:
+    from glabella.treatments.models import TreatmentRecord
 
 
 class AppointmentKind(models.TextChoices):
@@ -79,6 +83,10 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
 
     def live(self) -> AppointmentQuerySet:
         return self.filter(status__in=LIVE_STATUSES)
+
+    def reviews_of(self, treatment: TreatmentRecord) -> AppointmentQuerySet:
+        """The review visits that follow ``treatment``, earliest first."""
+        return self.filter(follows=treatment, kind=AppointmentKind.REVIEW).order_by("starts_at")
 
     def upcoming(self, now: datetime) -> AppointmentQuerySet:
         return self.live().filter(starts_at__gte=now).order_by("starts_at")

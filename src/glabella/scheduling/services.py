@@ -15,7 +15,7 @@ from django.utils import timezone
 from glabella.accounts.models import Clinic
 from glabella.accounts.types import Actor, StaffUser
 from glabella.audit.models import Action
-from glabella.audit.services import record, record_for_patient
+from glabella.audit.services import record_for_patient, record_read
 from glabella.patients.models import Patient
 
 from .access import injectors_of
@@ -402,17 +402,13 @@ def appointments_on(
         appointments=list(rows.on_day(day, clinic.zone).order_by("starts_at", "id")),
         to_confirm=list(rows.to_confirm(today).order_by("starts_at", "id")),
     )
-    with transaction.atomic():
-        record(
-            action=Action.VIEW,
-            clinic=clinic,
-            actor=by,
-            object_type="scheduling.day",
-            detail={
-                "date": day.isoformat(),
-                "count": len(sheet.appointments),
-                "to_confirm": len(sheet.to_confirm),
-                "injector": injector.get_username() if injector is not None else "",
-            },
-        )
+    record_read(
+        clinic,
+        "scheduling.day",
+        by=by,
+        date=day.isoformat(),
+        count=len(sheet.appointments),
+        to_confirm=len(sheet.to_confirm),
+        injector=injector.get_username() if injector is not None else "",
+    )
     return sheet

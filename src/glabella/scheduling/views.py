@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from glabella.accounts.access import ClinicNotChosen, staff_clinic
+from glabella.accounts.decorators import with_clinic
 from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can
+from glabella.core.forms import add_service_errors
 from glabella.patients.access import get_patient_for_user
 from glabella.patients.models import Patient
 
@@ -28,6 +29,7 @@ from . import services
 from .access import READ, WRITE, get_appointment_for_user, injectors_of
 from .calendar import free_slots_by_injector
 from .forms import (
+    BOOKING_ERROR_FIELDS,
     BookingForm,
     DayForm,
     SlotFinderForm,
@@ -74,11 +76,8 @@ class InjectorGroup:
 
 @login_required
 @require_safe
-def day(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, READ)
-    except ClinicNotChosen as choice:
-        return render(request, "scheduling/day.html", {"clinic_choices": choice.clinics})
+@with_clinic(READ, choices="scheduling/day.html")
+def day(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     with timezone.override(clinic.zone):
         return _day_page(request, clinic)
 
@@ -154,7 +153,7 @@ def _book(request: HttpRequest, patient: Patient) -> HttpResponse:
     try:
         booked = services.book_appointment(patient, form.booking_data(), by=request.user)
     except ValidationError as refused:
-        form.add_service_errors(refused)
+        add_service_errors(form, refused, renamed=BOOKING_ERROR_FIELDS)
         return _booking_page(request, patient, form)
     messages.success(request, _booked(booked))
     shown = timezone.localdate(booked.starts_at)

@@ -9,12 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
-
 from glabella.accounts.models import Clinic
 from glabella.accounts.types import StaffUser
-from glabella.audit.models import Action
-from glabella.audit.services import record
+from glabella.audit.services import record_read
 
 from .calendar import free_slots_by_injector, injector_hours, opening_hours, rules_for
 from .models import Appointment, kind_minutes
@@ -160,15 +157,11 @@ def _audit(
     injectors: list[StaffUser],
     by: StaffUser,
 ) -> None:
-    with transaction.atomic():
-        record(
-            action=Action.VIEW,
-            clinic=clinic,
-            actor=by,
-            object_type="scheduling.week",
-            detail={
-                "week": monday.isoformat(),
-                "count": len(appointments),
-                "injector": injectors[0].get_username() if injectors else "",
-            },
-        )
+    record_read(
+        clinic,
+        "scheduling.week",
+        by=by,
+        week=monday.isoformat(),
+        count=len(appointments),
+        injector=injectors[0].get_username() if injectors else "",
+    )

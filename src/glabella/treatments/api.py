@@ -22,7 +22,7 @@ from glabella.accounts.access import staff_clinic
 from glabella.accounts.models import Membership
 from glabella.patients.access import get_patient_for_user
 from glabella.patients.api import StaffSessionAuth
-from glabella.scheduling.models import Appointment, AppointmentKind
+from glabella.scheduling.models import Appointment
 
 from . import services
 from .access import (
@@ -422,9 +422,7 @@ def _treatment(t: TreatmentRecord) -> dict[str, Any]:
         "problems": check.problems,
         "ready_to_sign": check.ready_to_sign,
         "amendments": t.amendments.select_related("created_by"),
-        "review_appointment": Appointment.objects.filter(follows=t, kind=AppointmentKind.REVIEW)
-        .order_by("starts_at")
-        .first(),
+        "review_appointment": Appointment.objects.reviews_of(t).first(),
     }
 
 

@@ -118,6 +118,15 @@ class TreatmentQuerySet(models.QuerySet["TreatmentRecord"]):
     def signed(self) -> TreatmentQuerySet:
         return self.filter(status=TreatmentStatus.SIGNED)
 
+    def before(self, record: TreatmentRecord) -> TreatmentQuerySet:
+        """The patient's other records treated on or before ``record``'s day, newest first:
+        ``.first()`` is the previous one."""
+        return (
+            self.filter(patient_id=record.patient_id, treated_on__lte=record.treated_on)
+            .exclude(pk=record.pk)
+            .order_by("-treated_on", "-id")
+        )
+
     def courses(self) -> TreatmentQuerySet:
         """Signed treatments that start a course (touch-ups belong to the course they top up)."""
         return self.signed().filter(touch_up_of__isnull=True)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from glabella.audit import services
@@ -24,7 +25,8 @@ def _noon(day: int) -> datetime:
 
 
 def _event(clinic, actor, action=Action.CHANGE, **fields) -> AuditEvent:  # type: ignore[no-untyped-def]
-    return services.record(action=action, clinic=clinic, actor=actor, **fields)
+    with transaction.atomic():
+        return services.record(action=action, clinic=clinic, actor=actor, **fields)
 
 
 def _page(client: Client, director, query: str = "") -> str:
@@ -181,10 +183,10 @@ def test_an_invalid_filter_is_shown_and_not_applied(client: Client, clinic, dire
 def test_the_team_sign_ins_show_but_not_strangers(
     client: Client, clinic, director, injector, other_director
 ) -> None:
-    services.record(action=Action.SIGN_IN, clinic=None, actor=injector)
-    services.record(action=Action.SIGN_IN, clinic=None, actor=other_director)
-    services.record(action=Action.SIGN_IN_FAILED, clinic=None, detail={"username": "nurse-ben"})
-    services.record(action=Action.SIGN_IN_FAILED, clinic=None, detail={"username": "dr-dan"})
+    _event(None, injector, Action.SIGN_IN)
+    _event(None, other_director, Action.SIGN_IN)
+    _event(None, None, Action.SIGN_IN_FAILED, detail={"username": "nurse-ben"})
+    _event(None, None, Action.SIGN_IN_FAILED, detail={"username": "dr-dan"})
     client.force_login(director)
 
     response = client.get(f"{URL}?clinic=north")

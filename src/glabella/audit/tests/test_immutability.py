@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(clinic, director) -> AuditEvent:
-    return services.record(action=Action.VIEW, clinic=clinic, actor=director, detail={"a": 1})
+    with transaction.atomic():
+        return services.record(action=Action.VIEW, clinic=clinic, actor=director, detail={"a": 1})
 
 
 def _unchanged(event: AuditEvent) -> None:

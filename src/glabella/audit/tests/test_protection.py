@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(clinic, director) -> AuditEvent:
-    return services.record(action=Action.VIEW, clinic=clinic, actor=director, detail={"a": 1})
+    with transaction.atomic():
+        return services.record(action=Action.VIEW, clinic=clinic, actor=director, detail={"a": 1})
 
 
 @pytest.fixture
@@ -77,7 +78,8 @@ def test_the_application_role_still_adds_events_and_changes_other_tables(
     )
     patient.last_name = "Changed"
     patient.save(update_fields=["last_name"])
-    added = services.record(action=Action.CHANGE, clinic=clinic, actor=director, obj=patient)
+    with transaction.atomic():
+        added = services.record(action=Action.CHANGE, clinic=clinic, actor=director, obj=patient)
     assert AuditEvent.objects.filter(pk=added.pk).count() == 1
     Patient.objects.filter(pk=patient.pk).delete()  # other tables keep their normal rights
 

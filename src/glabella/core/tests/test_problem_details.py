@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.test import Client
 
 from glabella.assistant import throttle as questions
+from glabella.catalogue import api as catalogue_api
 from glabella.config.api import api
-from glabella.core import api as catalogue_api
 from glabella.core.middleware import ApiProblemMiddleware
 from glabella.treatments.models import Consultation, TreatmentRecord
 from glabella.treatments.tests.conftest import signed_botox

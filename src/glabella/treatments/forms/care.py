@@ -2,7 +2,7 @@
 
 Choices that are clinical (products, areas, the severity scale) come from the clinic's
 clinical core; the services check the same rules again and their field errors land on
-these forms through ``add_service_errors``.
+these forms through ``core.forms.add_service_errors``.
 """
 
 from __future__ import annotations
@@ -29,12 +29,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's field errors on the form's fields (the rest above the form)."""
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def product_choices(core: ClinicalCore) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """Forms of the treatment record pages. They only parse what was posted; the services
-check it against the clinical core and raise field errors, which ``add_service_errors``
-puts back on the form so one message reaches the page however it was caught."""
+check it against the clinical core and raise field errors, which
+``core.forms.add_service_errors`` puts back on the form so one message reaches the page
+however it was caught."""
 
 from __future__ import annotations
 
@@ -19,13 +20,6 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 UNITS_INPUT = forms.NumberInput(
     attrs={"step": "0.25", "min": "0.25", "inputmode": "decimal", "class": "units-input"}
 )
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ``{field: message}`` on the form's fields (others above the form)."""
-    found = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-    for field, messages in found.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class StartTreatmentForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db import transaction
 from glabella.accounts.models import Clinic
 from glabella.accounts.types import StaffUser
 from glabella.audit.models import Action
-from glabella.audit.services import record, record_for_patient
+from glabella.audit.services import record_for_patient, record_read
 from glabella.patients.models import Patient
 
 from ..models import AdverseEvent, Consultation, Review, TreatmentRecord
@@ -70,14 +70,13 @@ def adverse_event_board(clinic: Clinic, *, today: date, by: StaffUser) -> EventB
             events.filter(resolved_on__gte=today - RECENTLY_RESOLVED).order_by("-resolved_on")
         ),
     )
-    with transaction.atomic():
-        record(
-            action=Action.VIEW,
-            clinic=clinic,
-            actor=by,
-            object_type="treatments.adverse_event_list",
-            detail={"open": len(board.open), "resolved": len(board.recently_resolved)},
-        )
+    record_read(
+        clinic,
+        "treatments.adverse_event_list",
+        by=by,
+        open=len(board.open),
+        resolved=len(board.recently_resolved),
+    )
     return board
 
 

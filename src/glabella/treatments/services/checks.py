@@ -74,13 +74,7 @@ def dilution_of(record: TreatmentRecord, core: ClinicalCore) -> Dilution | None:
 
 
 def last_course_before(record: TreatmentRecord) -> TreatmentRecord | None:
-    return (
-        TreatmentRecord.objects.courses()
-        .filter(patient_id=record.patient_id, treated_on__lte=record.treated_on)
-        .exclude(pk=record.pk)
-        .order_by("-treated_on", "-id")
-        .first()
-    )
+    return TreatmentRecord.objects.courses().before(record).first()
 
 
 def interval_check(record: TreatmentRecord, core: ClinicalCore) -> IntervalCheck | None:

@@ -206,13 +206,7 @@ def repeat_last(record: TreatmentRecord, *, by: StaffUser) -> int:
 
 def previous_record(record: TreatmentRecord) -> TreatmentRecord | None:
     """The patient's latest signed record of the same product before this one."""
-    return (
-        TreatmentRecord.objects.signed()
-        .filter(patient_id=record.patient_id, product=record.product)
-        .exclude(pk=record.pk)
-        .order_by("-treated_on", "-id")
-        .first()
-    )
+    return TreatmentRecord.objects.signed().filter(product=record.product).before(record).first()
 
 
 def sign_treatment(record: TreatmentRecord, *, by: StaffUser) -> TreatmentRecord:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from glabella.accounts.roles import can
 from glabella.clinical import ClinicalCore, InvalidAssessment, Outcome
+from glabella.core.forms import add_service_errors
 from glabella.patients.access import get_patient_for_user
 from glabella.patients.models import Patient
 
@@ -29,7 +30,6 @@ from ..access import (
 from ..forms.care import (
     ConsultationForm,
     OverrideForm,
-    add_service_errors,
     area_forms,
 )
 from ..models import Consultation, ScreeningOverride

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from glabella.accounts.access import ClinicNotChosen, staff_clinic
+from glabella.accounts.decorators import with_clinic
+from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can
 from glabella.assistant.models import Handoff, HandoffKind
+from glabella.core.forms import add_service_errors
 from glabella.patients.access import get_patient_for_user
 from glabella.patients.forms import PatientSearchForm
 from glabella.patients.models import Patient
@@ -37,7 +39,6 @@ from ..forms.care import (
     ResolveForm,
     ReviewForm,
     WoreOffForm,
-    add_service_errors,
     event_data,
 )
 from ..models import TreatmentRecord
@@ -143,12 +144,8 @@ def review_touch_up(request: HttpRequest, review_id: UUID) -> HttpResponse:
 
 @login_required
 @require_safe
-def adverse_event_list(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, READ)
-    except ClinicNotChosen as choice:
-        context = {"clinic_choices": choice.clinics}
-        return render(request, "treatments/adverse_event_list.html", context)
+@with_clinic(READ, choices="treatments/adverse_event_list.html")
+def adverse_event_list(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     picking, found = _patient_pick(request, clinic)
     if request.htmx and picking:
         context = {"handoff_id": picking, "found": found, "clinic": clinic}

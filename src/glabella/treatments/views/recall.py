@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from glabella.accounts.access import ClinicNotChosen, staff_clinic
+from glabella.accounts.access import staff_clinic
+from glabella.accounts.decorators import with_clinic
+from glabella.accounts.models import Clinic
 from glabella.accounts.roles import can, staff_who_may
 from glabella.clinical import ClinicalCore
 
@@ -27,11 +29,8 @@ from ..forms.care import RecallFilterForm, RecallStatusForm
 
 @login_required
 @require_safe
-def recall_list(request: HttpRequest) -> HttpResponse:
-    try:
-        clinic = staff_clinic(request, RECALL)
-    except ClinicNotChosen as choice:
-        return render(request, "treatments/recall.html", {"clinic_choices": choice.clinics})
+@with_clinic(RECALL, choices="treatments/recall.html")
+def recall_list(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     core = clinic.clinical_core()
     form, filters = _filters(request, clinic, core)
     context: dict[str, Any] = {"clinic": clinic, "form": form, "rows": None}

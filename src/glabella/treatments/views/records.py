@@ -28,8 +28,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from glabella.accounts.roles import can
 from glabella.clinical import ClinicalCore, ClinicalError
+from glabella.core.forms import add_service_errors
 from glabella.patients.access import get_patient_for_user
-from glabella.scheduling.models import Appointment, AppointmentKind
+from glabella.scheduling.models import Appointment
 
 from .. import services
 from ..access import READ, SIGN, WRITE, get_treatment_for_user
@@ -41,7 +42,6 @@ from ..forms.records import (
     SiteUnitsForm,
     StartTreatmentForm,
     VialForm,
-    add_service_errors,
     label_dilutions,
 )
 from ..models import TreatmentRecord
@@ -411,11 +411,7 @@ def _regions(names: dict[str, str]) -> list[ChartRegion]:
 
 
 def _review_of(record: TreatmentRecord) -> Appointment | None:
-    return (
-        Appointment.objects.filter(follows=record, kind=AppointmentKind.REVIEW)
-        .order_by("starts_at")
-        .first()
-    )
+    return Appointment.objects.reviews_of(record).first()
 
 
 def _page_errors(state: PageState, *, shown: frozenset[str]) -> list[str]:

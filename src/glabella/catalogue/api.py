@@ -7,6 +7,9 @@ from glabella.clinical import ClinicalCore, Dilution, Draw
 from glabella.clinical.schema import Product, Source
 
 router = Router(tags=["catalogue"])
+# The operation ids published while this lived in glabella.core; clients generated from the
+# OpenAPI document name their methods after them.
+PUBLISHED = "glabella_core_api_"
 
 
 class ReconstitutionQuery(Schema):
@@ -20,17 +23,32 @@ class ReconstitutionOut(Schema):
     draw: Draw | None = None
 
 
-@router.get("/products", response=list[Product], summary="All products with their sourced facts")
+@router.get(
+    "/products",
+    response=list[Product],
+    summary="All products with their sourced facts",
+    operation_id=PUBLISHED + "list_products",
+)
 def list_products(request: HttpRequest) -> list[Product]:
     return list(ClinicalCore().catalogue.products.values())
 
 
-@router.get("/products/{name}", response=Product, summary="One product by id or name")
+@router.get(
+    "/products/{name}",
+    response=Product,
+    summary="One product by id or name",
+    operation_id=PUBLISHED + "get_product",
+)
 def get_product(request: HttpRequest, name: str) -> Product:
     return ClinicalCore().product(name)
 
 
-@router.get("/sources", response=dict[str, Source], summary="Every cited source")
+@router.get(
+    "/sources",
+    response=dict[str, Source],
+    summary="Every cited source",
+    operation_id=PUBLISHED + "list_sources",
+)
 def list_sources(request: HttpRequest) -> dict[str, Source]:
     return ClinicalCore().catalogue.sources
 
@@ -39,6 +57,7 @@ def list_sources(request: HttpRequest) -> dict[str, Source]:
     "/products/{name}/reconstitution",
     response=ReconstitutionOut,
     summary="Concentration of a vial, and the volume for a dose",
+    operation_id=PUBLISHED + "reconstitution",
 )
 def reconstitution(
     request: HttpRequest, name: str, query: Query[ReconstitutionQuery]

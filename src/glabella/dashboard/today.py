@@ -7,15 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
-
 from glabella.accounts.models import Clinic
 from glabella.accounts.roles import Capability, can
 from glabella.accounts.types import StaffUser
 from glabella.assistant.models import Handoff
 from glabella.assistant.services.contact import open_messages
-from glabella.audit.models import Action
-from glabella.audit.services import record
+from glabella.audit.services import record_read
 from glabella.scheduling import services as scheduling
 from glabella.scheduling.models import Appointment
 from glabella.treatments import services as treatments
@@ -107,14 +104,7 @@ def _drafts(clinic: Clinic, by: StaffUser) -> Drafts:
     shown = list(rows.select_related("patient").order_by("created_at", "id")[:SHORT_LIST])
     count = len(shown) if len(shown) < SHORT_LIST else rows.count()
     if shown:  # patients' names are shown: audited like any read of them
-        with transaction.atomic():
-            record(
-                action=Action.VIEW,
-                clinic=clinic,
-                actor=by,
-                object_type="treatments.my_drafts",
-                detail={"rows": len(shown), "total": count},
-            )
+        record_read(clinic, "treatments.my_drafts", by=by, rows=len(shown), total=count)
     return Drafts(shown=shown, count=count)
 
 

@@ -20,10 +20,11 @@ from glabella.assistant.models import Entry, EntryStatus
 from glabella.assistant.starter import quotes_a_price, shipped_starter
 from glabella.audit.models import Action, AuditEvent
 from glabella.clinical import ClinicalCore
-from glabella.core.demo import DEMO_CLINICS, DEMO_PASSWORD, DemoSizes, seed_demo
-from glabella.core.demo.answers import APPROVAL_NOTE
-from glabella.core.demo.charts import CENTRE_POINTS, RIGHT_POINTS
-from glabella.core.demo.plans import Planner
+from glabella.demo.answers import APPROVAL_NOTE
+from glabella.demo.charts import CENTRE_POINTS, RIGHT_POINTS
+from glabella.demo.clinics import DEMO_CLINICS, DEMO_PASSWORD
+from glabella.demo.plans import Planner
+from glabella.demo.seed import DemoSizes, seed_demo
 from glabella.patients.models import Patient
 from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 from glabella.treatments import services

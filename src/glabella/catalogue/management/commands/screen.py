@@ -4,8 +4,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from glabella.catalogue.cli import ClinicalCommand, cite
 from glabella.clinical import ClinicalCore, Intake, InvalidIntake, ScreeningResult
-from glabella.core.cli import ClinicalCommand, cite
 
 BOOLEAN_ANSWERS = [name for name, field in Intake.model_fields.items() if field.annotation is bool]
 OUTCOME_WORDS = {

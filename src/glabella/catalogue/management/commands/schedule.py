@@ -1,8 +1,8 @@
 from datetime import date
 from typing import Any
 
+from glabella.catalogue.cli import ClinicalCommand
 from glabella.clinical import ClinicalCore, InvalidQuantity
-from glabella.core.cli import ClinicalCommand
 
 
 def _date(text: str) -> date:

@@ -1,8 +1,8 @@
 from typing import Any
 
+from glabella.catalogue.cli import ClinicalCommand, flagged, units
 from glabella.clinical import ClinicalCore
 from glabella.clinical.schema import Product
-from glabella.core.cli import ClinicalCommand, flagged, units
 
 
 class Command(ClinicalCommand):

@@ -1,7 +1,6 @@
 from typing import Any
 
-from glabella.clinical import ClinicalCore
-from glabella.core.cli import (
+from glabella.catalogue.cli import (
     ClinicalCommand,
     add_dilution_arguments,
     cite,
@@ -9,6 +8,7 @@ from glabella.core.cli import (
     millilitres,
     units,
 )
+from glabella.clinical import ClinicalCore
 
 
 class Command(ClinicalCommand):

@@ -7,8 +7,9 @@ from django.db import transaction
 from glabella.assistant import engine_cache
 from glabella.assistant.services import load_starter_kb
 from glabella.audit.protection import refuse_in_production
-from glabella.core.demo import DEMO_CLINICS, DEMO_PASSWORD, DemoSizes, ensure_clinics, seed_demo
-from glabella.core.demo.answers import approve_starter_answers
+from glabella.demo.answers import approve_starter_answers
+from glabella.demo.clinics import DEMO_CLINICS, DEMO_PASSWORD
+from glabella.demo.seed import DemoSizes, ensure_clinics, seed_demo
 
 
 class Command(BaseCommand):

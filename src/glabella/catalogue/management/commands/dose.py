@@ -4,9 +4,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
-from glabella.clinical import ClinicalCore, DoseSuggestion
-from glabella.clinical.dosing import DosePlan
-from glabella.core.cli import (
+from glabella.catalogue.cli import (
     ClinicalCommand,
     add_dilution_arguments,
     cite,
@@ -15,6 +13,8 @@ from glabella.core.cli import (
     millilitres,
     units,
 )
+from glabella.clinical import ClinicalCore, DoseSuggestion
+from glabella.clinical.dosing import DosePlan
 
 
 class Command(ClinicalCommand):

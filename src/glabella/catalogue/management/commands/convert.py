@@ -1,7 +1,7 @@
 from typing import Any
 
+from glabella.catalogue.cli import ClinicalCommand, cite, unit_range, units
 from glabella.clinical import ClinicalCore
-from glabella.core.cli import ClinicalCommand, cite, unit_range, units
 
 
 class Command(ClinicalCommand):

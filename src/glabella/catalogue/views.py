@@ -1,14 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_safe
 
-from glabella.accounts.access import ClinicNotChosen, staff_clinic
 from glabella.clinical import ClinicalCore
 from glabella.clinical.catalogue import iter_evidence
-
-from .today import APPOINTMENTS, today_board
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,7 +13,7 @@ def home(request: HttpRequest) -> HttpResponse:
     cited = sorted({s for p in products for s in _sources_of(p)})
     return render(
         request,
-        "core/home.html",
+        "catalogue/home.html",
         {
             "products": products,
             "areas": catalogue.areas,
@@ -32,15 +26,3 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _sources_of(product: object) -> set[str]:
     return {source for fact in iter_evidence(product) for source in fact.sources}
-
-
-@login_required
-@require_safe
-def today(request: HttpRequest) -> HttpResponse:
-    """The staff landing page: today's visits and what waits for someone at the clinic."""
-    try:
-        clinic = staff_clinic(request, APPOINTMENTS)
-    except ClinicNotChosen as choice:
-        return render(request, "core/today.html", {"clinic_choices": choice.clinics})
-    board = today_board(clinic, today=timezone.localdate(), by=request.user)
-    return render(request, "core/today.html", {"clinic": clinic, "board": board})

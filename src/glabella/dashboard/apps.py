@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    name = "glabella.dashboard"
+    verbose_name = "Glabella dashboard"
