@@ -62,7 +62,7 @@ from django.utils import timezone  # noqa: E402
 from bench import scale_data  # noqa: E402
 from bench.timing import Timing, measure  # noqa: E402
 from glabella.accounts.models import Clinic, Membership, Role  # noqa: E402
-from glabella.core.today import today_board  # noqa: E402
+from glabella.dashboard.today import today_board  # noqa: E402
 from glabella.patients.services import search_patients  # noqa: E402
 from glabella.treatments import services  # noqa: E402
 from glabella.treatments.services import RecallCursor, RecallFilters  # noqa: E402

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from glabella.audit.models import AuditEvent
-from glabella.core.today import today_board
+from glabella.dashboard.today import today_board
 from glabella.patients.models import Patient
 from glabella.treatments import services
 from glabella.treatments.models import Recall, RecallStatus, TreatmentRecord
