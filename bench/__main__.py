@@ -31,6 +31,11 @@ def _messaging() -> None:
     subprocess.run([sys.executable, "-m", "bench.messaging"], check=True)
 
 
+def _http() -> None:
+    # Its own process: gunicorn and wrk against a throwaway PostgreSQL database and the demo.
+    subprocess.run([sys.executable, "-m", "bench.http"], check=True)
+
+
 BENCHMARKS = {
     "clinical": clinical_core.main,
     "assistant": assistant.main,
@@ -39,6 +44,7 @@ BENCHMARKS = {
     "scheduling": _scheduling,
     "booking": _booking,
     "messaging": _messaging,
+    "http": _http,
 }
 
 
