@@ -17,6 +17,7 @@ from django.conf import settings
 from glabella.accounts.models import Clinic
 from glabella.clinical import load_catalogue
 
+from . import cached_state
 from .engine.assistant import ENGLISH_ENCODER, MULTILINGUAL_ENCODER, Assistant, encoder_for
 from .engine.embedder import Embedder
 from .engine.evaluation import read_thresholds
@@ -240,7 +241,7 @@ def _file_store() -> SqliteStore:
 
 def engine_for(clinic: Clinic) -> Assistant:
     """The clinic's assistant, rebuilt when its approved content has changed."""
-    revision = Clinic.objects.values_list("assistant_revision", flat=True).get(pk=clinic.pk)
+    revision = cached_state.assistant_revision(clinic)
     key = str(clinic.public_id)
     with _lock:
         cached = _assistants.get(key)

@@ -8,9 +8,11 @@ from glabella.accounts.access import ClinicNotChosen, staff_clinic
 from glabella.clinical import ClinicalCore
 from glabella.clinical.catalogue import iter_evidence
 
+from .page_cache import every_visitor, same_for_visitors
 from .today import APPOINTMENTS, today_board
 
 
+@same_for_visitors(every_visitor)
 def home(request: HttpRequest) -> HttpResponse:
     """The product catalogue: label doses and reconstitution, each with its sources."""
     core = ClinicalCore()
