@@ -125,7 +125,7 @@ def _start_server(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             sys.exit(f"gunicorn stopped (status {process.returncode}); see {log}")
-        if log.read_text(errors="replace").count("assistant ready") >= 2 and _answers("/readyz"):
+        if log.read_text(errors="replace").count("assistant ready") >= 2 and _answers("/healthz"):
             return process
         time.sleep(1)
     process.terminate()
