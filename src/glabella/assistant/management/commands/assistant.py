@@ -153,7 +153,6 @@ class Command(BaseCommand):
     def _purge_logs(self, options: dict[str, Any]) -> None:
         self.stdout.write(f"deleted {services.purge_question_logs()} old questions")
 
-
     def _starter_vectors(self, options: dict[str, Any]) -> None:
         from glabella.assistant import starter_vectors
 
