@@ -35,7 +35,7 @@ def clinic_by_slug(slug: str) -> Clinic | None:
     if not shared():
         return Clinic.objects.filter(slug=slug).first()
     key = _clinic_key(slug)
-    found = cache.get(key)
+    found: Clinic | None = cache.get(key)
     if found is None:
         found = Clinic.objects.filter(slug=slug).first()
         if found is not None:

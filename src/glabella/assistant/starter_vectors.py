@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .engine.retrieval import Encoder, Engine
 from .engine.vector_cache import DIMENSIONS
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -76,7 +77,7 @@ def load(path: Path, digest_path: Path) -> ShippedStore:
         return ShippedStore(keys, data["vectors"])
 
 
-class _Recorder:
+class _Recorder(Encoder):
     """Stands in for a model while the starter engines are built: notes what they embed."""
 
     def __init__(self) -> None:
@@ -91,7 +92,6 @@ def starter_texts() -> dict[str, list[str]]:
     """Every text the starter engines embed when built, by encoder name; no model runs."""
     from . import engine_cache
     from .engine.assistant import encoder_for
-    from .engine.retrieval import Engine
     from .starter import STARTER_FILES, file_language
 
     texts: dict[str, list[str]] = defaultdict(list)

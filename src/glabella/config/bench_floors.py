@@ -48,8 +48,9 @@ class BareHandler(WSGIHandler):
         self._middleware_chain = convert_exception_to_response(self._resolve_here)
 
     def _resolve_here(self, request: HttpRequest) -> HttpResponse:
-        request.urlconf = __name__  # type: ignore[attr-defined]
-        return self._get_response(request)
+        request.urlconf = __name__
+        response: HttpResponse = self._get_response(request)  # type: ignore[attr-defined]
+        return response
 
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
