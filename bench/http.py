@@ -41,6 +41,7 @@ CONNECTIONS = int(os.environ.get("BENCH_HTTP_CONNECTIONS", "20"))
 PATIENTS = os.environ.get("BENCH_HTTP_PATIENTS", "")
 REUSE = os.environ.get("BENCH_HTTP_REUSE") == "1"
 WRK_THREADS = 2
+WARM_UP_SECONDS = 2
 BIN = Path(sys.executable).parent
 DATA = Path(__file__).resolve().parents[1] / "src/glabella/assistant/data"
 STAFF_USER = "injector"  # the demo clinic's injector: reads Today, charts, records and recall
@@ -223,6 +224,9 @@ def main() -> None:
             results: list[Result] = []
             for target in targets:
                 _check(target, cookie)
+                # A short unmeasured run first: each worker's first requests of a page (its
+                # templates, connections, lazy imports) do not count against it.
+                run_wrk(BASE, target, cookie, WARM_UP_SECONDS, CONNECTIONS, WRK_THREADS)
                 results.append(run_wrk(BASE, target, cookie, SECONDS, CONNECTIONS, WRK_THREADS))
         finally:
             process.terminate()
