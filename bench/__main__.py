@@ -36,6 +36,11 @@ def _scale() -> None:
     subprocess.run([sys.executable, "-m", "bench.scale"], check=True)
 
 
+def _http() -> None:
+    # Its own process: gunicorn and wrk against a throwaway PostgreSQL database and the demo.
+    subprocess.run([sys.executable, "-m", "bench.http"], check=True)
+
+
 BENCHMARKS = {
     "clinical": clinical_core.main,
     "assistant": assistant.main,
@@ -45,6 +50,7 @@ BENCHMARKS = {
     "booking": _booking,
     "messaging": _messaging,
     "scale": _scale,
+    "http": _http,
 }
 
 

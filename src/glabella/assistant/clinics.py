@@ -7,6 +7,8 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from glabella.accounts.models import Clinic
 
+from . import cached_state
+
 
 class NoClinic(ObjectDoesNotExist):
     pass
@@ -16,10 +18,10 @@ def clinic_by_slug(slug: str | None) -> Clinic:
     """The named clinic, else the configured default, else the only clinic there is."""
     wanted = slug or getattr(settings, "GLABELLA_DEFAULT_CLINIC", "")
     if wanted:
-        try:
-            return Clinic.objects.get(slug=wanted)
-        except Clinic.DoesNotExist as exc:
-            raise NoClinic(f"no clinic {wanted!r}") from exc
+        found = cached_state.clinic_by_slug(wanted)
+        if found is None:
+            raise NoClinic(f"no clinic {wanted!r}")
+        return found
     clinics = list(Clinic.objects.all()[:2])
     if len(clinics) != 1:
         raise NoClinic("name the clinic (there are several, or none yet)")

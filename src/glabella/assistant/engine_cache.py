@@ -17,6 +17,7 @@ from django.conf import settings
 from glabella.accounts.models import Clinic
 from glabella.clinical import load_catalogue
 
+from . import cached_state
 from .engine.assistant import ENGLISH_ENCODER, MULTILINGUAL_ENCODER, Assistant, encoder_for
 from .engine.embedder import Embedder
 from .engine.evaluation import read_thresholds
@@ -27,6 +28,7 @@ from .engine.urgent_net import UrgentNet, load_nets
 from .engine.vector_cache import CachedEncoder, SqliteStore, TieredStore, VectorStore
 from .models import CachedEmbedding, Entry
 from .starter import STARTER_FILES, file_language, starter_entries
+from .starter_vectors import shipped_store
 
 DATA_DIR = Path(__file__).parent / "data"
 MODEL_IDS = {
@@ -71,8 +73,9 @@ def encoder(name: str) -> Encoder:
 
 
 def cached_encoder(name: str, store: VectorStore | None = None) -> CachedEncoder:
-    """The encoder behind a cache of vectors (by default a file under ``var/``)."""
-    return CachedEncoder(encoder(name), store or _file_store(), MODEL_IDS[name])
+    """The encoder behind a cache of vectors (by default the shipped starter vectors, then a
+    file under ``var/``)."""
+    return CachedEncoder(encoder(name), store or _local_store(), MODEL_IDS[name])
 
 
 @cache
@@ -219,18 +222,24 @@ def starter_engine(
     thresholds_: Thresholds | None = None, mode: Mode = "combined", language: str = "en"
 ) -> Engine:
     """An engine over the shipped starter content of one language, without a database."""
-    return build_engine(starter_items(language), language, _file_store(), thresholds_, mode)
+    return build_engine(starter_items(language), language, _local_store(), thresholds_, mode)
 
 
 def starter_assistant() -> Assistant:
     """The whole assistant over the shipped starter content, without a database."""
     items = {file_language(path): starter_items(file_language(path)) for path in STARTER_FILES}
-    return build_assistant(items, _file_store())
+    return build_assistant(items, _local_store())
 
 
 def _shared_store() -> VectorStore:
-    """The database (shared by every process) behind this machine's file of vectors."""
-    return TieredStore(_file_store(), DatabaseVectorStore())
+    """The shipped starter vectors, then this machine's file, then the database (shared by
+    every process)."""
+    return TieredStore(shipped_store(), TieredStore(_file_store(), DatabaseVectorStore()))
+
+
+def _local_store() -> VectorStore:
+    """The shipped starter vectors, then this machine's file (no database)."""
+    return TieredStore(shipped_store(), _file_store())
 
 
 @cache
@@ -240,7 +249,7 @@ def _file_store() -> SqliteStore:
 
 def engine_for(clinic: Clinic) -> Assistant:
     """The clinic's assistant, rebuilt when its approved content has changed."""
-    revision = Clinic.objects.values_list("assistant_revision", flat=True).get(pk=clinic.pk)
+    revision = cached_state.assistant_revision(clinic)
     key = str(clinic.public_id)
     with _lock:
         cached = _assistants.get(key)

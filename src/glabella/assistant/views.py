@@ -23,8 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from glabella.accounts.embedding import framed_for
 from glabella.accounts.models import Clinic
 from glabella.core.embed import embed_script_response
+from glabella.core.page_cache import same_for_visitors
 
 from . import services
+from .chat_page import VARY as CHAT_PAGE_VARY
+from .chat_page import chat_page_key
 from .clinics import NoClinic, clinic_by_slug, clinics_to_choose
 from .forms import ContactForm, QuestionForm
 from .models import Handoff
@@ -81,6 +84,7 @@ def contact_form(step: ContactStep, data: Any = None) -> ContactForm:
 @csrf_exempt
 @xframe_options_exempt
 @require_http_methods(["GET", "POST"])
+@same_for_visitors(chat_page_key, vary=CHAT_PAGE_VARY)
 def chat(request: HttpRequest, clinic: str | None = None) -> HttpResponse:
     try:
         found = clinic_by_slug(clinic)

@@ -3,8 +3,10 @@ from django.shortcuts import render
 
 from glabella.clinical import ClinicalCore
 from glabella.clinical.catalogue import iter_evidence
+from glabella.core.page_cache import every_visitor, same_for_visitors
 
 
+@same_for_visitors(every_visitor)
 def home(request: HttpRequest) -> HttpResponse:
     """The product catalogue: label doses and reconstitution, each with its sources."""
     core = ClinicalCore()

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "glabella.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "glabella.core.session_refresh.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -83,7 +84,9 @@ MIDDLEWARE = [
     "glabella.audit.context.AuditContextMiddleware",
 ]
 
-ROOT_URLCONF = "glabella.config.urls"
+# GLABELLA_BENCH_FLOORS=1 (`make bench` only) adds the benchmark's floor pages; see bench_floors.py.
+BENCH_FLOORS = env_bool("GLABELLA_BENCH_FLOORS", default=False)
+ROOT_URLCONF = "glabella.config.bench_urls" if BENCH_FLOORS else "glabella.config.urls"
 WSGI_APPLICATION = "glabella.config.wsgi.application"
 
 TEMPLATES = [
@@ -105,7 +108,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'glabella.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Persistent connections in production: a new PostgreSQL connection per request
+        # costs more than most staff pages' queries. Checked before reuse after an error.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600 if PRODUCTION else 0),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", default=True),
     )
 }
 # A read replica (PostgreSQL streaming replication) for reports and exports: only code that
@@ -157,10 +163,18 @@ if not PRODUCTION:
 # content revisions then hold across every server process. Without it, each process has its own.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Several sites (or a benchmark's throwaway database) may share one Redis database.
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", ""),
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Whether every server process sees the same cache: only then may a process trust a cached
+# clinic or content revision instead of asking the database (assistant/cached_state.py).
+GLABELLA_SHARED_CACHE = bool(REDIS_URL)
 
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
@@ -183,7 +197,13 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle limit slides with use, saved at most once a minute (core/session_refresh.py)
+# rather than written on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
+# With Redis, sessions are read from the cache and written to both (they survive a flush).
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)

@@ -16,6 +16,7 @@ from glabella.accounts.types import RequestUser
 from glabella.audit.models import Action
 from glabella.audit.services import record
 
+from .. import cached_state
 from ..entry_text import EntryText
 from ..models import Entry, EntryStatus, EntryVersion, Language
 
@@ -115,6 +116,7 @@ def retire_entry(entry: Entry, *, by: User) -> Entry:
 def mark_content_changed(clinic: Clinic) -> None:
     """Bump the clinic's revision so its answering engine is rebuilt on the next question."""
     Clinic.objects.filter(pk=clinic.pk).update(assistant_revision=F("assistant_revision") + 1)
+    cached_state.revision_changed(clinic.pk)
 
 
 def actor(user: User | None) -> Any:

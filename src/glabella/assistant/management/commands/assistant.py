@@ -49,6 +49,10 @@ class Command(BaseCommand):
         load = commands.add_parser("load-starter", help="add the starter answers as drafts")
         load.add_argument("--clinic")
         commands.add_parser("purge-logs", help="delete questions past each clinic's retention")
+        ship = commands.add_parser(
+            "starter-vectors", help="embed the starter texts into data/starter_vectors.npz"
+        )
+        ship.add_argument("--write", action="store_true", help="write the file and its digest")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"].replace("-", "_")
@@ -148,6 +152,18 @@ class Command(BaseCommand):
 
     def _purge_logs(self, options: dict[str, Any]) -> None:
         self.stdout.write(f"deleted {services.purge_question_logs()} old questions")
+
+    def _starter_vectors(self, options: dict[str, Any]) -> None:
+        from glabella.assistant import starter_vectors
+
+        if not options["write"]:
+            shipped = set(starter_vectors.shipped_store().keys())
+            needed = set(starter_vectors.starter_keys())
+            state = "up to date" if shipped == needed else "STALE: run with --write"
+            self.stdout.write(f"{len(needed)} starter texts, {len(shipped)} shipped: {state}")
+            return
+        written = starter_vectors.write()
+        self.stdout.write(f"wrote {written} vectors to {starter_vectors.VECTORS_FILE}")
 
 
 def _percent(share: float) -> str:
