@@ -112,9 +112,9 @@ def record_for_patient(
 
 def record_read(clinic: Clinic, what: str, *, by: Any, **detail: Any) -> AuditEvent:
     """Record that ``by`` was shown ``what`` (an object type such as "patients.duplicate_queue")
-    at ``clinic``, with ``detail``; in a transaction of its own, or a savepoint of the
-    caller's."""
-    with transaction.atomic():
+    at ``clinic``, with ``detail``; in a transaction of its own, or in the caller's (no
+    savepoint: a failed audit write fails the caller's transaction, as it should)."""
+    with transaction.atomic(savepoint=False):
         return record(action=Action.VIEW, clinic=clinic, actor=by, object_type=what, detail=detail)
 
 
