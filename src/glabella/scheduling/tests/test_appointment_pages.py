@@ -508,7 +508,7 @@ def test_a_status_change_is_audited_with_the_patient(client: Client, front_desk,
 # The session and the user; their memberships; the clinic's injectors; the day; the
 # proposals; the audit event and the session's save (each in a savepoint pair): the same
 # however many appointments there are.
-QUERIES = 12
+QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [1, 8])
