@@ -210,7 +210,7 @@ def test_a_treatment_needs_a_consultation_within_the_clinics_validity(
 def test_a_review_is_offered_by_the_review_link_and_follows_the_treatment(
     client, clinic, injector, dora
 ):
-    from glabella.treatments.tests.conftest import signed_botox
+    from glabella.testing import signed_botox
 
     treatment = signed_botox(dora, by=injector)
     proposed = Appointment.objects.get(follows=treatment, kind="review")
