@@ -62,15 +62,20 @@ TEST_WORKERS ?= 2
 PYTEST = $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 PG_ANSWERS = $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null
 
-test-sqlite: install ## The test suite on SQLite
+# A fresh checkout embeds the starter content once, here, rather than in every test worker at once.
+var/embeddings.sqlite3: | $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=glabella.config.settings_test $(BIN)/python -c \
+		"import django; django.setup(); from glabella.assistant import engine_cache; engine_cache.starter_assistant()"
+
+test-sqlite: install var/embeddings.sqlite3 ## The test suite on SQLite
 	env -u DATABASE_URL $(PYTEST)
 
-test-postgres: install ## The test suite on PostgreSQL ($$DATABASE_URL or the local server)
+test-postgres: install var/embeddings.sqlite3 ## The test suite on PostgreSQL ($$DATABASE_URL or the local server)
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PYTEST)
 
 # Both runs at once keep both cores busy to the end; each writes its own log, printed whole when
 # both are done, and either one failing fails the target.
-test: lint typecheck ## Lint, type-check, then the tests on SQLite and on PostgreSQL (if it answers) side by side
+test: lint typecheck var/embeddings.sqlite3 ## Lint, type-check, then the tests on SQLite and on PostgreSQL (if it answers) side by side
 	@if [ -z "$$DATABASE_URL" ] && ! $(PG_ANSWERS); then \
 		echo "PostgreSQL is not answering on 127.0.0.1:5432: the tests run on SQLite only"; \
 		$(MAKE) --no-print-directory test-sqlite; \
