@@ -56,10 +56,11 @@ lint: install ## ruff (lint and format check) and the migrations check
 typecheck: install ## mypy (strict) on the clinical core and the pure rule modules
 	$(BIN)/mypy
 
-# pytest-xdist workers per run, each taking whole test files (a module's browser and fixtures are
-# set up once); TEST_WORKERS=0 runs the tests in the pytest process itself.
+# pytest-xdist workers per run, handed tests in batches as they free up (not whole files: the
+# schema tests share one test id, which per-file scheduling would run only once);
+# TEST_WORKERS=0 runs the tests in the pytest process itself.
 TEST_WORKERS ?= 2
-PYTEST = $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST = $(BIN)/pytest -n $(TEST_WORKERS)
 PG_ANSWERS = $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null
 
 # A fresh checkout embeds the starter content once, here, rather than in every test worker at once.
