@@ -56,18 +56,40 @@ lint: install ## ruff (lint and format check) and the migrations check
 typecheck: install ## mypy (strict) on the clinical core and the pure rule modules
 	$(BIN)/mypy
 
-test-sqlite: install ## The test suite on SQLite
-	env -u DATABASE_URL $(BIN)/pytest
+# pytest-xdist workers per run, handed tests in batches as they free up (not whole files: the
+# schema tests share one test id, which per-file scheduling would run only once);
+# TEST_WORKERS=0 runs the tests in the pytest process itself.
+TEST_WORKERS ?= 2
+PYTEST = $(BIN)/pytest -n $(TEST_WORKERS)
+PG_ANSWERS = $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null
 
-test-postgres: install ## The test suite on PostgreSQL ($$DATABASE_URL or the local server)
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest
+# A fresh checkout embeds the starter content once, here, rather than in every test worker at once.
+var/embeddings.sqlite3: | $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=glabella.config.settings_test $(BIN)/python -c \
+		"import django; django.setup(); from glabella.assistant import engine_cache; engine_cache.starter_assistant()"
 
-test: lint typecheck test-sqlite ## Lint, type-check, test on SQLite, then on PostgreSQL if it answers
-	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 1)" 2>/dev/null; then \
-		$(MAKE) --no-print-directory test-postgres; \
-	else \
-		echo "PostgreSQL is not answering on 127.0.0.1:5432: skipped the PostgreSQL run"; \
-	fi
+test-sqlite: install var/embeddings.sqlite3 ## The test suite on SQLite
+	env -u DATABASE_URL $(PYTEST)
+
+test-postgres: install var/embeddings.sqlite3 ## The test suite on PostgreSQL ($$DATABASE_URL or the local server)
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PYTEST)
+
+# Both runs at once keep both cores busy to the end; each writes its own log, printed whole when
+# both are done, and either one failing fails the target.
+test: lint typecheck var/embeddings.sqlite3 ## Lint, type-check, then the tests on SQLite and on PostgreSQL (if it answers) side by side
+	@if [ -z "$$DATABASE_URL" ] && ! $(PG_ANSWERS); then \
+		echo "PostgreSQL is not answering on 127.0.0.1:5432: the tests run on SQLite only"; \
+		$(MAKE) --no-print-directory test-sqlite; \
+		exit $$?; \
+	fi; \
+	mkdir -p var; \
+	echo "Testing on SQLite and PostgreSQL side by side (var/test-sqlite.log, var/test-postgres.log)"; \
+	$(MAKE) --no-print-directory test-sqlite >var/test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres >var/test-postgres.log 2>&1 & postgres=$$!; \
+	wait $$sqlite; sqlite_status=$$?; wait $$postgres; postgres_status=$$?; \
+	echo "===== SQLite (exit status $$sqlite_status)"; cat var/test-sqlite.log; \
+	echo "===== PostgreSQL (exit status $$postgres_status)"; cat var/test-postgres.log; \
+	test $$sqlite_status -eq 0 && test $$postgres_status -eq 0
 
 bench: install ## Run the benchmarks (not part of the tests)
 	$(BIN)/python -m bench

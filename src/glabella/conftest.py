@@ -11,53 +11,44 @@ from typing import Any
 
 import pytest
 
-from glabella.accounts.models import Clinic, Membership, Role
+from glabella.accounts.models import Clinic, Role
 from glabella.patients.models import Patient
-
-
-def _clinic(slug: str) -> Clinic:
-    return Clinic.objects.create(name=f"Clinic {slug}", slug=slug, phone="(555) 010-0100")
-
-
-def _member(django_user_model, username: str, clinic: Clinic, role: Role):  # type: ignore[no-untyped-def]
-    user = django_user_model.objects.create_user(username, password="pw-long-enough")
-    Membership.objects.create(user=user, clinic=clinic, role=role)
-    return user
+from glabella.testing import make_clinic, make_patient, make_staff, quiet_hours_off
 
 
 @pytest.fixture
 def clinic(db: None) -> Clinic:
-    return _clinic("north")
+    return make_clinic("north")
 
 
 @pytest.fixture
 def other_clinic(db: None) -> Clinic:
-    return _clinic("south")
+    return make_clinic("south")
 
 
 @pytest.fixture
-def director(django_user_model, clinic):  # type: ignore[no-untyped-def]
-    return _member(django_user_model, "dr-ada", clinic, Role.MEDICAL_DIRECTOR)
+def director(clinic: Clinic) -> Any:
+    return make_staff("dr-ada", clinic, Role.MEDICAL_DIRECTOR)
 
 
 @pytest.fixture
-def injector(django_user_model, clinic):  # type: ignore[no-untyped-def]
-    return _member(django_user_model, "nurse-ben", clinic, Role.INJECTOR)
+def injector(clinic: Clinic) -> Any:
+    return make_staff("nurse-ben", clinic, Role.INJECTOR)
 
 
 @pytest.fixture
-def front_desk(django_user_model, clinic):  # type: ignore[no-untyped-def]
-    return _member(django_user_model, "desk-cat", clinic, Role.FRONT_DESK)
+def front_desk(clinic: Clinic) -> Any:
+    return make_staff("desk-cat", clinic, Role.FRONT_DESK)
 
 
 @pytest.fixture
-def other_director(django_user_model, other_clinic):  # type: ignore[no-untyped-def]
-    return _member(django_user_model, "dr-dan", other_clinic, Role.MEDICAL_DIRECTOR)
+def other_director(other_clinic: Clinic) -> Any:
+    return make_staff("dr-dan", other_clinic, Role.MEDICAL_DIRECTOR)
 
 
 @pytest.fixture
-def no_role(django_user_model, db):  # type: ignore[no-untyped-def]
-    return django_user_model.objects.create_user("visitor", password="pw-long-enough")
+def no_role(db: None) -> Any:
+    return make_staff("visitor")
 
 
 @pytest.fixture
@@ -67,11 +58,11 @@ def anonymous(db: None) -> None:
 
 @pytest.fixture
 def alice(clinic: Clinic) -> Patient:
-    return Patient.objects.create(
-        clinic=clinic,
-        first_name="Alice",
-        last_name="Testpatient",
-        date_of_birth=date(1985, 6, 15),
+    return make_patient(
+        clinic,
+        "Alice",
+        "Testpatient",
+        date(1985, 6, 15),
         phone="(555) 010-1234",
         email="alice@example.test",
         preferred_channel="sms",
@@ -85,11 +76,11 @@ def alice(clinic: Clinic) -> Patient:
 
 @pytest.fixture
 def bob(other_clinic: Clinic) -> Patient:
-    return Patient.objects.create(
-        clinic=other_clinic,
-        first_name="Bob",
-        last_name="Otherclinic",
-        date_of_birth=date(1979, 2, 1),
+    return make_patient(
+        other_clinic,
+        "Bob",
+        "Otherclinic",
+        date(1979, 2, 1),
         clinical_notes="SECRET-NOTE of the south clinic.",
     )
 
@@ -97,9 +88,13 @@ def bob(other_clinic: Clinic) -> Patient:
 @pytest.fixture
 def dora(clinic: Clinic) -> Patient:
     """A patient of this clinic with nothing in her screening (every product open to her)."""
-    return Patient.objects.create(
-        clinic=clinic, first_name="Dora", last_name="Plain", date_of_birth=date(1988, 4, 4)
-    )
+    return make_patient(clinic, "Dora", "Plain", date(1988, 4, 4))
+
+
+@pytest.fixture
+def no_quiet_hours(clinic: Clinic) -> Any:
+    """Quiet hours off, so messages go at any hour (a booking's confirmation as it commits)."""
+    return quiet_hours_off(clinic)
 
 
 # --- the browser tests: Debian's Chromium driven by Playwright ---------------------------------

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from glabella.accounts.models import Clinic, Membership, Role
 from glabella.accounts.time_zones import ClinicTimeZoneMiddleware
+from glabella.testing import make_clinic, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -23,21 +24,17 @@ def _zone_seen(user, query: str = "") -> str:
 
 
 def _clinic(slug: str, zone: str) -> Clinic:
-    return Clinic.objects.create(name=slug, slug=slug, phone="(555) 010-0100", time_zone=zone)
+    return make_clinic(slug, name=slug, time_zone=zone)
 
 
-def test_staff_pages_run_on_their_clinics_clock(django_user_model):
-    user = django_user_model.objects.create_user("ny-injector", password="pw-long-enough")
-    new_york = _clinic("ny", "America/New_York")
-    Membership.objects.create(user=user, clinic=new_york, role=Role.INJECTOR)
+def test_staff_pages_run_on_their_clinics_clock():
+    user = make_staff("ny-injector", _clinic("ny", "America/New_York"), Role.INJECTOR)
 
     assert _zone_seen(user) == "America/New_York"
 
 
-def test_clinics_on_different_clocks_need_the_clinic_named(django_user_model):
-    user = django_user_model.objects.create_user("travelling", password="pw-long-enough")
-    new_york = _clinic("ny", "America/New_York")
-    Membership.objects.create(user=user, clinic=new_york, role=Role.INJECTOR)
+def test_clinics_on_different_clocks_need_the_clinic_named():
+    user = make_staff("travelling", _clinic("ny", "America/New_York"), Role.INJECTOR)
     Membership.objects.create(user=user, clinic=_clinic("ldn", "Europe/London"), role=Role.INJECTOR)
 
     assert _zone_seen(user) == str(timezone.get_default_timezone())

@@ -8,8 +8,9 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from glabella.accounts.models import Clinic, Membership, Role
+from glabella.accounts.models import Role
 from glabella.audit.models import Action, AuditEvent
+from glabella.testing import make_clinic, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +28,9 @@ def two_factor_on(settings) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def director(django_user_model):  # type: ignore[no-untyped-def]
-    clinic = Clinic.objects.create(name="Test Clinic", slug="test", phone="(555) 010-0199")
-    user = django_user_model.objects.create_user("director", password=PASSWORD, is_staff=True)
-    Membership.objects.create(user=user, clinic=clinic, role=Role.MEDICAL_DIRECTOR)
-    return user
+def director(db):  # type: ignore[no-untyped-def]
+    clinic = make_clinic("test", name="Test Clinic", phone="(555) 010-0199")
+    return make_staff("director", clinic, Role.MEDICAL_DIRECTOR, password=PASSWORD, is_staff=True)
 
 
 @pytest.fixture

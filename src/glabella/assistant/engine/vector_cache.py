@@ -12,6 +12,7 @@ import numpy as np
 from .retrieval import Encoder
 
 DIMENSIONS = 384
+BUSY_SECONDS = 60  # how long a write waits for another process's write to finish
 
 
 class VectorStore(Protocol):
@@ -47,11 +48,15 @@ class CachedEncoder(Encoder):
 
 
 class SqliteStore:
-    """A file of cached embeddings, for engines built outside the web app (CLI, benchmarks)."""
+    """A file of cached embeddings, for engines built outside the web app (CLI, benchmarks).
+
+    Several processes may share the file (server workers, parallel test workers): in WAL mode
+    readers never wait for a writer, and a writer waits its turn instead of failing."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(path, check_same_thread=False)
+        self._connection = sqlite3.connect(path, check_same_thread=False, timeout=BUSY_SECONDS)
+        self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.execute(
             "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
         )

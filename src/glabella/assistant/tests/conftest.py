@@ -1,15 +1,20 @@
+"""The assistant tests' clinic (with the values its answers fill in), its approver, and a
+small approved knowledge base."""
+
+from typing import Any
+
 import pytest
 
-from glabella.accounts.models import Clinic, Membership, Role
-from glabella.assistant import services
+from glabella.accounts.models import Clinic, Role
 from glabella.assistant.services import EntryText
+from glabella.testing import approved_entries, make_clinic, make_staff
 
 
 @pytest.fixture
 def clinic(db: None) -> Clinic:
-    return Clinic.objects.create(
+    return make_clinic(
+        "test",
         name="Test Clinic",
-        slug="test",
         phone="(555) 010-0199",
         emergency_number="911",
         booking_url="https://clinic.example/book",
@@ -18,10 +23,8 @@ def clinic(db: None) -> Clinic:
 
 
 @pytest.fixture
-def approver(django_user_model, clinic: Clinic):  # type: ignore[no-untyped-def]
-    user = django_user_model.objects.create_user("director", password="pw", is_staff=True)
-    Membership.objects.create(user=user, clinic=clinic, role=Role.MEDICAL_DIRECTOR)
-    return user
+def approver(clinic: Clinic) -> Any:
+    return make_staff("director", clinic, Role.MEDICAL_DIRECTOR, is_staff=True)
 
 
 SMALL_KB = [
@@ -50,9 +53,5 @@ SMALL_KB = [
 
 
 @pytest.fixture
-def small_kb(clinic: Clinic, approver):  # type: ignore[no-untyped-def]
-    entries = []
-    for text in SMALL_KB:
-        entry = services.create_entry(clinic, text, by=approver)
-        entries.append(services.approve_entry(entry, by=approver))
-    return entries
+def small_kb(clinic: Clinic, approver: Any) -> list[Any]:
+    return approved_entries(clinic, SMALL_KB, by=approver)

@@ -6,6 +6,7 @@ from glabella.assistant import engine_cache, services
 from glabella.assistant.engine.retrieval import Thresholds
 from glabella.assistant.models import AskLog, Handoff, Outcome
 from glabella.assistant.services import EntryText
+from glabella.testing import approved_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +37,7 @@ SPANISH = [
 
 @pytest.fixture
 def spanish_kb(clinic, small_kb, approver):  # type: ignore[no-untyped-def]
-    approved = []
-    for text in SPANISH:
-        entry = services.create_entry(clinic, text, by=approver, language="es")
-        approved.append(services.approve_entry(entry, by=approver))
-    return approved[0]
+    return approved_entries(clinic, SPANISH, by=approver, language="es")[0]
 
 
 def test_a_spanish_question_gets_the_spanish_answer_with_spanish_values(clinic, spanish_kb) -> None:

@@ -14,6 +14,7 @@ from glabella.accounts.models import Clinic, SiteEmbedding
 from glabella.assistant import engine_cache, services
 from glabella.assistant.models import CachedEmbedding, Entry, Handoff, HandoffKind
 from glabella.assistant.services import EntryText, load_starter_kb
+from glabella.testing import make_clinic
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -34,9 +35,9 @@ def page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture
 def clinic(db: None) -> Clinic:
-    return Clinic.objects.create(
+    return make_clinic(
+        "browser",
         name="Browser Clinic",
-        slug="browser",
         phone="(555) 010-0123",
         emergency_number=EMERGENCY,
         booking_url="https://clinic.example/book",

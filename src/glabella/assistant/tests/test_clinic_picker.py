@@ -5,13 +5,14 @@ from django.test import Client
 
 from glabella.accounts.models import Clinic
 from glabella.assistant.models import AskLog
+from glabella.testing import make_clinic
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def chain(clinic: Clinic) -> Clinic:
-    return Clinic.objects.create(name="Another <Clinic>", slug="another", phone="(555) 010-0200")
+    return make_clinic("another", name="Another <Clinic>", phone="(555) 010-0200")
 
 
 def test_several_clinics_without_a_default_get_a_list_of_clinics(

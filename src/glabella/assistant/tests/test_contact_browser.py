@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from glabella.accounts.models import Clinic
 from glabella.assistant import engine_cache
 from glabella.assistant.models import Handoff, HandoffKind
+from glabella.testing import make_clinic
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -24,8 +25,8 @@ SCREENSHOTS = Path(tempfile.gettempdir())  # what the phone shows, for a person 
 
 @pytest.fixture
 def clinic(db: None) -> Clinic:
-    clinic = Clinic.objects.create(
-        name="Phone Clinic", slug="phone", phone="(555) 010-0123", emergency_number=EMERGENCY
+    clinic = make_clinic(
+        "phone", name="Phone Clinic", phone="(555) 010-0123", emergency_number=EMERGENCY
     )
     engine_cache.engine_for(clinic)  # built here, so no request waits for it
     return clinic

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from glabella.accounts.models import Clinic, Membership, Role
+from glabella.accounts.models import Clinic, Role
 from glabella.assistant import services
 from glabella.assistant.models import (
     AskLog,
@@ -21,6 +21,7 @@ from glabella.assistant.models import (
     HandoffStatus,
 )
 from glabella.assistant.services import EntryText
+from glabella.testing import make_clinic, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -40,31 +41,32 @@ def clinic():
 
 @pytest.fixture
 def other_clinic():
-    return Clinic.objects.create(name="Elsewhere", slug="elsewhere", phone="555-0199")
+    return make_clinic("elsewhere", name="Elsewhere", phone="555-0199")
 
 
 @pytest.fixture
-def staff(django_user_model, clinic):
+def staff(clinic):
     """An injector: may write answers, may not approve them."""
-    user = django_user_model.objects.create_user(
-        "sam", password="pw", is_staff=True, first_name="Sam", last_name="Desk"
+    return make_staff(
+        "sam", clinic, Role.INJECTOR, is_staff=True, first_name="Sam", last_name="Desk"
     )
-    Membership.objects.create(user=user, clinic=clinic, role=Role.INJECTOR)
-    return user
 
 
 @pytest.fixture
-def approver(django_user_model, clinic):
-    user = django_user_model.objects.create_user(
-        "dora", password="pw", is_staff=True, first_name="Dora", last_name="Director"
+def approver(clinic):
+    return make_staff(
+        "dora",
+        clinic,
+        Role.MEDICAL_DIRECTOR,
+        is_staff=True,
+        first_name="Dora",
+        last_name="Director",
     )
-    Membership.objects.create(user=user, clinic=clinic, role=Role.MEDICAL_DIRECTOR)
-    return user
 
 
 @pytest.fixture
-def non_staff(django_user_model):
-    return django_user_model.objects.create_user("pat", password="pw")
+def non_staff(db):
+    return make_staff("pat")
 
 
 @pytest.fixture

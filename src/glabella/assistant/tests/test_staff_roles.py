@@ -4,18 +4,19 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from glabella.accounts.models import Clinic, Membership, Role
+from glabella.accounts.models import Role
 from glabella.assistant import services
 from glabella.assistant.models import Entry, EntryStatus, Handoff, HandoffKind
 from glabella.assistant.services import EntryText
 from glabella.audit.models import Action, AuditEvent
+from glabella.testing import make_clinic, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(django_user_model, clinic):  # type: ignore[no-untyped-def]
-    other = Clinic.objects.create(name="Other", slug="other", phone="555-0142")
+def people(clinic):  # type: ignore[no-untyped-def]
+    other = make_clinic("other", name="Other", phone="555-0142")
     made = {}
     for name, role, where in [
         ("director", Role.MEDICAL_DIRECTOR, clinic),
@@ -23,10 +24,8 @@ def people(django_user_model, clinic):  # type: ignore[no-untyped-def]
         ("desk", Role.FRONT_DESK, clinic),
         ("elsewhere", Role.MEDICAL_DIRECTOR, other),
     ]:
-        user = django_user_model.objects.create_user(name, password="pw")
-        Membership.objects.create(user=user, clinic=where, role=role)
-        made[name] = user
-    made["nobody"] = django_user_model.objects.create_user("nobody", password="pw")
+        made[name] = make_staff(name, where, role)
+    made["nobody"] = make_staff("nobody")
     return made
 
 

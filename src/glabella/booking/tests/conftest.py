@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from glabella.accounts.models import Clinic, Membership, Role
 from glabella.scheduling.slots import next_weekday
+from glabella.testing import make_staff
 
 
 @pytest.fixture(autouse=True)
@@ -59,22 +60,8 @@ def post(client: Client, clinic: Clinic, data: dict[str, Any]):  # type: ignore[
 
 
 @pytest.fixture
-def second_injector(django_user_model, clinic):  # type: ignore[no-untyped-def]
-    user = django_user_model.objects.create_user(
-        "nurse-zoe", password="pw-long-enough", first_name="Zoe", last_name="Zed"
-    )
-    Membership.objects.create(user=user, clinic=clinic, role=Role.INJECTOR)
-    return user
-
-
-@pytest.fixture
-def no_quiet_hours(clinic: Clinic) -> None:
-    """Quiet hours off, so the confirmation goes as soon as the booking commits."""
-    from glabella.messaging.clinic_settings import settings_for
-
-    messaging = settings_for(clinic)
-    messaging.quiet_start = messaging.quiet_end
-    messaging.save()
+def second_injector(clinic: Clinic) -> Any:
+    return make_staff("nurse-zoe", clinic, Role.INJECTOR, first_name="Zoe", last_name="Zed")
 
 
 def ref_of(user: Any, clinic: Clinic) -> str:

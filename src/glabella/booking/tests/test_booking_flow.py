@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 
 from glabella.audit.models import Action, AuditEvent
+from glabella.booking.links import appointment_id_from
 from glabella.booking.models import BookingSettings, BookingStatus, MatchedAs, OnlineBooking
 from glabella.messaging.models import MessageKind, MessagingPreference, Outbox
 from glabella.patients.models import DuplicateFlag, Patient
@@ -133,7 +134,10 @@ def test_a_double_submit_returns_the_first_booking(client, clinic, injector):
     second = post(client, clinic, data)
 
     assert first.status_code == second.status_code == 302
-    assert first["Location"].split("?")[0] == second["Location"].split("?")[0]
+    # Both go to the same visit's page (each link is signed afresh, with its own timestamp).
+    visits = [r["Location"].split("?")[0].rsplit("/", 1) for r in (first, second)]
+    assert visits[0][0] == visits[1][0] == f"{book_url(clinic)}/visit"
+    assert appointment_id_from(visits[0][1]) == appointment_id_from(visits[1][1])
     assert OnlineBooking.objects.count() == Appointment.objects.count() == 1
     assert Patient.objects.count() == 1
 
@@ -210,7 +214,7 @@ def test_a_treatment_needs_a_consultation_within_the_clinics_validity(
 def test_a_review_is_offered_by_the_review_link_and_follows_the_treatment(
     client, clinic, injector, dora
 ):
-    from glabella.treatments.tests.conftest import signed_botox
+    from glabella.testing import signed_botox
 
     treatment = signed_botox(dora, by=injector)
     proposed = Appointment.objects.get(follows=treatment, kind="review")

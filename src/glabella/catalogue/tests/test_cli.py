@@ -1,4 +1,5 @@
-"""The clinical commands, run through the installed `glabella` entry point."""
+"""The clinical commands, run in process as the console script runs them; two smoke tests
+run the installed `glabella` executable itself."""
 
 import json
 import shutil
@@ -8,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from glabella.testing import run_cli as run
+
 GLABELLA = shutil.which("glabella", path=str(Path(sys.executable).parent)) or "glabella"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run_executable(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603  (fixed executable, test-controlled arguments)
         [GLABELLA, *args], capture_output=True, text=True, timeout=60, check=False
     )
@@ -55,7 +58,7 @@ def test_convert_dysport_to_botox_gives_range_source_and_caveat() -> None:
 
 
 def test_convert_daxxify_is_refused_with_the_reason() -> None:
-    result = run("convert", "40", "--from", "daxxify", "--to", "botox")
+    result = run_executable("convert", "40", "--from", "daxxify", "--to", "botox")
     assert result.returncode == 2
     assert "No potency ratio has been published for Daxxify" in result.stderr
     assert result.stdout == ""
@@ -91,7 +94,7 @@ def test_dose_uses_a_clinic_template_for_an_off_label_area(tmp_path: Path) -> No
 
 
 def test_products_lists_all_six_brands() -> None:
-    result = run("products")
+    result = run_executable("products")
     assert result.returncode == 0, result.stderr
     for brand in ("Botox Cosmetic", "Dysport", "Xeomin", "Jeuveau", "Daxxify", "Letybo"):
         assert brand in result.stdout

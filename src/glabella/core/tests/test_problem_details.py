@@ -13,8 +13,8 @@ from glabella.assistant import throttle as questions
 from glabella.catalogue import api as catalogue_api
 from glabella.config.api import api
 from glabella.core.middleware import ApiProblemMiddleware
+from glabella.testing import signed_botox
 from glabella.treatments.models import Consultation, TreatmentRecord
-from glabella.treatments.tests.conftest import signed_botox
 
 from ..problems import MEDIA_TYPE
 

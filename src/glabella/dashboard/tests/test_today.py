@@ -14,9 +14,8 @@ from glabella.assistant.models import Handoff, HandoffKind, HandoffStatus
 from glabella.audit.models import Action, AuditEvent
 from glabella.patients.models import Patient
 from glabella.scheduling.models import AppointmentStatus
-from glabella.testing import at, client_as, make_appointment
+from glabella.testing import at, client_as, make_appointment, signed_botox
 from glabella.treatments import services
-from glabella.treatments.tests.conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
 

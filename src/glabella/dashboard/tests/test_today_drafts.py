@@ -9,8 +9,8 @@ from django.test import Client
 
 from glabella.accounts.models import Membership, Role
 from glabella.audit.models import Action, AuditEvent
+from glabella.testing import signed_botox
 from glabella.treatments import services
-from glabella.treatments.tests.conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from glabella.testing import make_appointment as book
 from glabella.testing import race
 
 from .. import sending, services
 from ..models import MessageKind, Outbox, OutboxStatus
-from .conftest import book
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROWS, WORKERS = 40, 4

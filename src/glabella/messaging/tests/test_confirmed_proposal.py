@@ -12,9 +12,9 @@ from django.utils import timezone
 from glabella.scheduling import services as scheduling
 from glabella.scheduling.calendar_edits import set_opening_hours
 from glabella.scheduling.models import AppointmentStatus
+from glabella.testing import make_appointment as book
 
 from ..models import MessageKind, Outbox
-from .conftest import book
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.test import Client
 
 from glabella.assistant.models import Handoff, HandoffKind
 from glabella.audit.models import AuditEvent
+from glabella.testing import queue_reminder, signed_botox
 
 from .. import sending, services
 from ..models import InboundMessage, MessagingSettings, OutboxStatus
 from ..providers import twilio_signature
-from .conftest import queue_reminder, signed_botox
 
 pytestmark = pytest.mark.django_db
 TOKEN = "clinic-auth-token"

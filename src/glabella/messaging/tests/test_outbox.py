@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from glabella.audit.models import AuditEvent
+from glabella.testing import make_appointment as book
+from glabella.testing import queue_reminder, soon
 
 from .. import sending, services
 from ..models import MessageKind, Outbox, OutboxStatus
 from ..timing import MAX_ATTEMPTS, retry_delay
-from .conftest import book, queue_reminder, soon
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.test import Client
 
 from glabella.audit.models import AuditEvent
+from glabella.testing import queue_reminder, soon
 
 from .. import sending
 from ..models import MessageTemplate, MessagingSettings, Outbox, OutboxStatus
-from .conftest import queue_reminder, soon
 
 pytestmark = pytest.mark.django_db
 

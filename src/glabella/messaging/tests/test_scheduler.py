@@ -14,12 +14,13 @@ from django.utils import timezone
 from glabella.assistant.services import EntryText, approve_entry, create_entry
 from glabella.audit.models import AuditEvent
 from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
+from glabella.testing import make_appointment as book
+from glabella.testing import queue_reminder, signed_botox
 from glabella.treatments.models import Recall
 
 from .. import sending, services
 from ..models import MessageKind, MessagingSettings, Outbox, OutboxStatus
 from ..scheduler import run_scheduler
-from .conftest import book, queue_reminder, signed_botox
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,11 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from glabella.testing import queue_reminder
+
 from .. import sending
 from ..models import MessagingSettings, OutboxStatus
 from ..providers import ProviderError, TwilioSms, sms_provider_for, twilio_signature
-from .conftest import queue_reminder
 
 SID, TOKEN = "AC" + "1" * 32, "secret-token"
 

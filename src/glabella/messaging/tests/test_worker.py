@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from glabella.testing import make_appointment as book
+from glabella.testing import queue_reminder, soon
+
 from ..models import MessageKind, Outbox, OutboxStatus
-from .conftest import book, queue_reminder, soon
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 pytestmark = pytest.mark.django_db(transaction=True)

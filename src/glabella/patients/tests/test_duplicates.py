@@ -19,9 +19,8 @@ from glabella.patients.merging import merge_patients
 from glabella.patients.models import DuplicateFlag, Patient, RegistrationKey
 from glabella.patients.services import register_patient
 from glabella.scheduling.models import Appointment
-from glabella.testing import client_as, make_appointment, race
+from glabella.testing import client_as, make_appointment, race, signed_botox
 from glabella.treatments.models import Recall, RecallStatus, TreatmentRecord
-from glabella.treatments.tests.conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,7 @@ from glabella.audit.models import Action, AuditEvent
 from glabella.patients.models import Patient
 from glabella.scheduling import services
 from glabella.scheduling.models import Appointment, AppointmentStatus
-from glabella.testing import at, client_as, make_appointment
-from glabella.treatments.tests.conftest import signed_botox
+from glabella.testing import at, client_as, make_appointment, make_staff, signed_botox
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +31,8 @@ def frozen(time_machine) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def second_injector(django_user_model, clinic):  # type: ignore[no-untyped-def]
-    user = django_user_model.objects.create_user(
-        "nurse-amy", password="pw-long-enough", first_name="Amy", last_name="Adams"
-    )
-    Membership.objects.create(user=user, clinic=clinic, role=Role.INJECTOR)
-    return user
+def second_injector(clinic):  # type: ignore[no-untyped-def]
+    return make_staff("nurse-amy", clinic, Role.INJECTOR, first_name="Amy", last_name="Adams")
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from glabella.patients.models import Patient
 from glabella.scheduling.forms import first_weekday_after
 from glabella.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 from glabella.scheduling.services import book_appointment
-from glabella.testing import client_as
-from glabella.treatments.tests.conftest import signed_botox
+from glabella.testing import client_as, signed_botox
 
 pytestmark = pytest.mark.django_db
 

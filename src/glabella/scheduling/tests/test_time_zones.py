@@ -10,12 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from glabella.accounts.models import Clinic, Membership, Role
-from glabella.patients.models import Patient
+from glabella.accounts.models import Role
 from glabella.scheduling import services
 from glabella.scheduling.calendar import free_slots_for
 from glabella.scheduling.calendar_edits import set_opening_hours
-from glabella.testing import make_appointment
+from glabella.testing import make_appointment, make_clinic, make_patient, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +28,12 @@ def frozen(time_machine) -> None:  # type: ignore[no-untyped-def]
     time_machine.move_to(NOW, tick=False)
 
 
-def _clinic_in(zone: str, slug: str, django_user_model):  # type: ignore[no-untyped-def]
-    clinic = Clinic.objects.create(name=slug, slug=slug, phone="(555) 010-0100", time_zone=zone)
-    injector = django_user_model.objects.create_user(f"{slug}-nurse", password="pw-long-enough")
-    desk = django_user_model.objects.create_user(f"{slug}-desk", password="pw-long-enough")
-    Membership.objects.create(user=injector, clinic=clinic, role=Role.INJECTOR)
-    Membership.objects.create(user=desk, clinic=clinic, role=Role.FRONT_DESK)
+def _clinic_in(zone: str, slug: str):  # type: ignore[no-untyped-def]
+    clinic = make_clinic(slug, name=slug, time_zone=zone)
+    injector = make_staff(f"{slug}-nurse", clinic, Role.INJECTOR)
+    desk = make_staff(f"{slug}-desk", clinic, Role.FRONT_DESK)
     set_opening_hours(clinic, NINE_TO_FIVE, by=desk)
-    patient = Patient.objects.create(
-        clinic=clinic, first_name="Zed", last_name="Zone", date_of_birth=date(1980, 1, 1)
-    )
+    patient = make_patient(clinic, "Zed", "Zone", date(1980, 1, 1))
     return clinic, injector, desk, patient
 
 
@@ -47,8 +42,8 @@ def _book(patient, injector, desk, starts_at):  # type: ignore[no-untyped-def]
     return services.book_appointment(patient, data, by=desk)
 
 
-def test_new_york_opens_at_nine_new_york_time(django_user_model) -> None:
-    _, injector, desk, patient = _clinic_in("America/New_York", "ny", django_user_model)
+def test_new_york_opens_at_nine_new_york_time() -> None:
+    _, injector, desk, patient = _clinic_in("America/New_York", "ny")
     tuesday_nine = datetime(2026, 3, 3, 9, 0, tzinfo=NEW_YORK)  # 14:00 UTC
 
     assert _book(patient, injector, desk, tuesday_nine).starts_at == tuesday_nine
@@ -59,8 +54,8 @@ def test_new_york_opens_at_nine_new_york_time(django_user_model) -> None:
     ]
 
 
-def test_new_york_slots_keep_nine_to_five_across_the_spring_change(django_user_model) -> None:
-    clinic, injector, _, _ = _clinic_in("America/New_York", "ny", django_user_model)
+def test_new_york_slots_keep_nine_to_five_across_the_spring_change() -> None:
+    clinic, injector, _, _ = _clinic_in("America/New_York", "ny")
     friday, monday = date(2026, 3, 6), date(2026, 3, 9)  # clocks go forward on Sunday 8th
 
     slots = free_slots_for(clinic, injector, first_day=friday, last_day=monday, minutes=30, now=NOW)
@@ -71,8 +66,8 @@ def test_new_york_slots_keep_nine_to_five_across_the_spring_change(django_user_m
     assert all(time(9) <= s.time() <= time(16, 30) for s in slots)
 
 
-def test_london_in_summer_opens_at_nine_british_summer_time(django_user_model) -> None:
-    clinic, injector, desk, patient = _clinic_in("Europe/London", "ldn", django_user_model)
+def test_london_in_summer_opens_at_nine_british_summer_time() -> None:
+    clinic, injector, desk, patient = _clinic_in("Europe/London", "ldn")
     summer = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)  # 09:00 BST
 
     booked = _book(patient, injector, desk, summer)
@@ -83,9 +78,9 @@ def test_london_in_summer_opens_at_nine_british_summer_time(django_user_model) -
     assert slots[0] == datetime(2026, 7, 1, 9, 30, tzinfo=LONDON)
 
 
-def test_the_day_sheet_shows_an_evening_visit_on_the_clinics_date(django_user_model) -> None:
+def test_the_day_sheet_shows_an_evening_visit_on_the_clinics_date() -> None:
     """20:00 in New York is 01:00 UTC the next day: the desk sees it on the New York date."""
-    clinic, injector, desk, patient = _clinic_in("America/New_York", "ny", django_user_model)
+    clinic, injector, desk, patient = _clinic_in("America/New_York", "ny")
     evening = datetime(2026, 3, 4, 20, 0, tzinfo=NEW_YORK)
     make_appointment(patient, evening, injector=injector)
     client = Client()
@@ -100,8 +95,8 @@ def test_the_day_sheet_shows_an_evening_visit_on_the_clinics_date(django_user_mo
     assert '<time datetime="2026-03-04T20:00:00-05:00">20:00</time>' in on_the_day.content.decode()
 
 
-def test_a_clinic_time_zone_must_be_a_real_zone(django_user_model) -> None:
-    clinic, *_ = _clinic_in("Europe/London", "ldn", django_user_model)
+def test_a_clinic_time_zone_must_be_a_real_zone() -> None:
+    clinic, *_ = _clinic_in("Europe/London", "ldn")
     clinic.time_zone = "Mars/Olympus_Mons"
 
     with pytest.raises(ValidationError) as refused:

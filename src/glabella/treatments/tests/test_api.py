@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from glabella.accounts.models import Membership, Role
+from glabella.accounts.models import Role
 from glabella.audit.models import Action, AuditEvent
 from glabella.scheduling.models import Appointment
-from glabella.testing import client_as
+from glabella.testing import GLABELLAR_SITES, client_as, make_staff, signed_botox
 from glabella.treatments import services
 from glabella.treatments.models import (
     AdverseEvent,
@@ -26,8 +26,6 @@ from glabella.treatments.models import (
     VialUse,
 )
 from glabella.treatments.schemas import TreatmentIn
-
-from .conftest import GLABELLAR_SITES, signed_botox
 
 pytestmark = pytest.mark.django_db
 
@@ -313,10 +311,9 @@ def test_signing_records_the_signature_and_the_proposed_review(
     ]
 
 
-def test_only_the_records_own_injector_signs(client: Client, django_user_model, injector, carol):  # type: ignore[no-untyped-def]
+def test_only_the_records_own_injector_signs(client: Client, injector, carol):  # type: ignore[no-untyped-def]
     draft = services.record_treatment(carol, _parsed(_draft_body()), by=injector)
-    colleague = django_user_model.objects.create_user("nurse-eve", password="pw-long-enough")
-    Membership.objects.create(user=colleague, clinic=carol.clinic, role=Role.INJECTOR)
+    colleague = make_staff("nurse-eve", carol.clinic, Role.INJECTOR)
     client.force_login(colleague)
     before = _state()
 

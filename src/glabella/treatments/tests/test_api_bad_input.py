@@ -7,10 +7,10 @@ import pytest
 from django.test import Client
 
 from glabella.audit.models import AuditEvent
+from glabella.testing import signed_botox
 from glabella.treatments import services
 from glabella.treatments.models import InjectionSite, TreatmentRecord, VialUse
 
-from .conftest import signed_botox
 from .test_api import _draft_body, _parsed, _send, _state, _today
 
 pytestmark = pytest.mark.django_db

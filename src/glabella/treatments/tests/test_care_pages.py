@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from glabella.assistant.models import Handoff, HandoffKind, HandoffStatus
 from glabella.audit.models import Action, AuditEvent
-from glabella.testing import client_as
+from glabella.testing import client_as, signed_botox
 from glabella.treatments import services
 from glabella.treatments.models import (
     AdverseEvent,
@@ -22,8 +22,6 @@ from glabella.treatments.models import (
     ScreeningOverride,
     TreatmentRecord,
 )
-
-from .conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from glabella.scheduling.models import Appointment
+from glabella.testing import GLABELLAR_SITES
 from glabella.treatments.models import TreatmentRecord
-
-from .conftest import GLABELLAR_SITES
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

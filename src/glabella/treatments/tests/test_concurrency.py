@@ -13,11 +13,9 @@ from django.db import connection
 from django.utils import timezone
 
 from glabella.scheduling.models import Appointment
-from glabella.testing import race
+from glabella.testing import chart_glabellar, race
 from glabella.treatments import services
 from glabella.treatments.models import InjectionSite, TreatmentRecord
-
-from .conftest import chart_glabellar
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from glabella.scheduling.models import Appointment, AppointmentStatus
+from glabella.testing import chart_glabellar, signed_botox
 from glabella.treatments import services
 from glabella.treatments.models import TreatmentRecord
 from glabella.treatments.services import RecallFilters
-
-from .conftest import chart_glabellar, signed_botox
 
 
 def test_signing_books_the_review_and_opens_the_window(carol, injector):

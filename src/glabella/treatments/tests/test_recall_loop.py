@@ -16,12 +16,10 @@ from django.utils import timezone
 from glabella.audit.models import AuditEvent
 from glabella.scheduling.models import AppointmentKind, AppointmentStatus
 from glabella.scheduling.services import book_appointment, set_status
-from glabella.testing import client_as
+from glabella.testing import client_as, signed_botox
 from glabella.treatments import services
 from glabella.treatments.models import Recall, RecallStatus
 from glabella.treatments.services.recall import recall_window
-
-from .conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from glabella.accounts.models import Membership, Role
+from glabella.accounts.models import Role
 from glabella.audit.models import AuditEvent
 from glabella.patients.models import Patient
+from glabella.testing import chart_glabellar, make_staff
 from glabella.treatments import services
 from glabella.treatments.models import Recall, RecallStatus, TreatmentRecord
-
-from .conftest import chart_glabellar
 
 pytestmark = pytest.mark.django_db
 
@@ -53,10 +52,8 @@ def _patient(clinic: Any, last_name: str, *, consent: bool = True) -> Patient:
 
 
 @pytest.fixture
-def second_injector(django_user_model, clinic):  # type: ignore[no-untyped-def]
-    user = django_user_model.objects.create_user("nurse-eve", password="pw-long-enough")
-    Membership.objects.create(user=user, clinic=clinic, role=Role.INJECTOR)
-    return user
+def second_injector(clinic):  # type: ignore[no-untyped-def]
+    return make_staff("nurse-eve", clinic, Role.INJECTOR)
 
 
 @pytest.fixture

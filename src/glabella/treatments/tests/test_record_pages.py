@@ -12,13 +12,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from glabella.accounts.models import Membership, Role
+from glabella.accounts.models import Role
 from glabella.audit.models import Action, AuditEvent
 from glabella.scheduling.models import Appointment
+from glabella.testing import GLABELLAR_SITES, chart_glabellar, make_staff, signed_botox
 from glabella.treatments import services
 from glabella.treatments.models import Amendment, InjectionSite, TreatmentRecord, VialUse
-
-from .conftest import GLABELLAR_SITES, chart_glabellar, signed_botox
 
 pytestmark = pytest.mark.django_db
 
@@ -226,9 +225,8 @@ def test_only_the_injector_may_sign(client, request, persona, ready) -> None:
         assert snapshot(ready) == before
 
 
-def test_another_injector_of_the_clinic_cannot_sign_it(client, ready, clinic, django_user_model):
-    colleague = django_user_model.objects.create_user("nurse-eve", password="pw-long-enough")
-    Membership.objects.create(user=colleague, clinic=clinic, role=Role.INJECTOR)
+def test_another_injector_of_the_clinic_cannot_sign_it(client, ready, clinic):
+    colleague = make_staff("nurse-eve", clinic, Role.INJECTOR)
     before = snapshot(ready)
     client.force_login(colleague)
 

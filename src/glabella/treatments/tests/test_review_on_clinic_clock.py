@@ -9,28 +9,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from glabella.accounts.models import Clinic, Membership, Role
-from glabella.patients.models import Patient
+from glabella.accounts.models import Role
 from glabella.scheduling.calendar_edits import set_opening_hours
 from glabella.scheduling.models import Appointment
-
-from .conftest import signed_botox
+from glabella.testing import make_clinic, make_patient, make_staff, signed_botox
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-def test_the_review_keeps_the_new_york_hour_of_the_signature(django_user_model, time_machine):
+def test_the_review_keeps_the_new_york_hour_of_the_signature(db, time_machine):
     time_machine.move_to(datetime(2026, 3, 2, 15, 0, tzinfo=UTC), tick=False)  # 10:00 in NY
-    clinic = Clinic.objects.create(
-        name="NY", slug="ny", phone="(555) 010-0100", time_zone="America/New_York"
-    )
-    nurse = django_user_model.objects.create_user("ny-nurse", password="pw-long-enough")
-    Membership.objects.create(user=nurse, clinic=clinic, role=Role.INJECTOR)
+    clinic = make_clinic("ny", name="NY", time_zone="America/New_York")
+    nurse = make_staff("ny-nurse", clinic, Role.INJECTOR)
     set_opening_hours(clinic, {day: (time(9), time(17)) for day in range(5)}, by=nurse)
-    patient = Patient.objects.create(
-        clinic=clinic, first_name="Nia", last_name="York", date_of_birth=date(1985, 5, 5)
-    )
+    patient = make_patient(clinic, "Nia", "York", date(1985, 5, 5))
 
     with timezone.override(UTC):  # the site's clock, not the clinic's
         record = signed_botox(patient, by=nurse)

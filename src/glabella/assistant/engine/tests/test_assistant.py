@@ -10,9 +10,9 @@ from glabella.assistant.engine.triage import triage
 from glabella.assistant.engine.urgent_net import UrgentNet
 
 
-@pytest.fixture(scope="module")
-def assistant() -> Assistant:
-    return engine_cache.starter_assistant()
+@pytest.fixture
+def assistant(starter_assistant: Assistant) -> Assistant:
+    return starter_assistant
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from glabella.assistant import engine_cache
+from glabella.assistant.engine.assistant import Assistant
 from glabella.assistant.engine.retrieval import (
     Engine,
     KnowledgeItem,
@@ -16,9 +16,10 @@ from glabella.assistant.engine.retrieval import (
 from glabella.assistant.engine.text import BrandSpeller
 
 
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return engine_cache.starter_engine()
+@pytest.fixture
+def engine(starter_assistant: Assistant) -> Engine:
+    """The English engine over the starter content (what ``starter_engine()`` builds)."""
+    return starter_assistant.engines["en"]
 
 
 @pytest.mark.parametrize(
