@@ -12,8 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from glabella.patients.models import Patient
-
-from .conftest import signed_botox
+from glabella.testing import signed_botox
 
 pytestmark = pytest.mark.django_db
 

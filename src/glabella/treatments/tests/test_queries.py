@@ -8,10 +8,9 @@ import pytest
 from django.utils import timezone
 
 from glabella.scheduling.models import Appointment, AppointmentKind
+from glabella.testing import signed_botox
 from glabella.treatments import services
 from glabella.treatments.models import TreatmentRecord
-
-from .conftest import signed_botox
 
 pytestmark = pytest.mark.django_db
 

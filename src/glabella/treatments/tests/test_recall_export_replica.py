@@ -9,8 +9,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from glabella.audit.models import AuditEvent
-
-from .conftest import signed_botox
+from glabella.testing import signed_botox
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
