@@ -53,7 +53,7 @@ lint: install ## ruff (lint and format check) and the migrations check
 	$(BIN)/ruff format --check src bench
 	DJANGO_SETTINGS_MODULE=glabella.config.settings_test $(GLABELLA) makemigrations --check --dry-run
 
-typecheck: install ## mypy (strict) on the clinical core and the pure rule modules
+typecheck: install ## mypy (strict, with django-stubs) on the clinical core, the pure rule modules and every app's services and access modules
 	$(BIN)/mypy
 
 # pytest-xdist workers per run, handed tests in batches as they free up (not whole files: the
