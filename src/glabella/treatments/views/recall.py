@@ -3,6 +3,7 @@ first, a page at a time; its CSV export; the front desk's notes on a row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -14,12 +15,13 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST, require_safe
 
 from glabella.accounts.access import staff_clinic
 from glabella.accounts.decorators import with_clinic
 from glabella.accounts.models import Clinic
-from glabella.accounts.roles import can, staff_who_may
+from glabella.accounts.roles import Capability, can, staff_who_may
 from glabella.clinical import ClinicalCore
 
 from .. import services
@@ -43,12 +45,14 @@ def recall_list(request: HttpRequest, clinic: Clinic) -> HttpResponse:
             after=request.GET.get("after", ""),
             before=request.GET.get("before", ""),
         )
+        links = _RowLinks()
         context |= {
-            "rows": [_recall_row(core, entry) for entry in shown.entries],
+            "rows": [_recall_row(core, entry, links) for entry in shown.entries],
             "page": shown,
             "query": _query(request, exclude=PAGING),
             "can_note": can(request.user, clinic, RECALL_WRITE),
-            "status_form": RecallStatusForm(),
+            "can_book": can(request.user, clinic, Capability.APPOINTMENTS_WRITE),
+            "status_options": _status_options(),
         }
     return render(request, "treatments/recall.html", context)
 
@@ -159,9 +163,36 @@ def _name(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _recall_row(core: ClinicalCore, entry: Any) -> dict[str, Any]:
+class _RowLinks:
+    """The three links of a row, each reversed once per page and filled in per row (a page
+    has 50 rows: reversing 150 URLs was a tenth of its time)."""
+
+    def __init__(self) -> None:
+        self.patient = _link("patients:detail", "patient_id")
+        self.book = _link("scheduling:book", "patient_id")
+        self.note = _link("treatments:recall-status", "treatment_id")
+
+
+_PLACEHOLDER = UUID(int=0)
+
+
+def _link(name: str, kwarg: str) -> Callable[[UUID], str]:
+    before, after = reverse(name, kwargs={kwarg: _PLACEHOLDER}).split(str(_PLACEHOLDER))
+    return lambda value: f"{before}{value}{after}"
+
+
+def _status_options() -> str:
+    """The note's choices, rendered once for every row's menu."""
+    choices = RecallStatusForm().fields["status"].choices
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+def _recall_row(core: ClinicalCore, entry: Any, links: _RowLinks) -> dict[str, Any]:
     areas = core.catalogue.areas
     return {
+        "patient_url": links.patient(entry.patient.public_id),
+        "book_url": links.book(entry.patient.public_id),
+        "note_url": links.note(entry.treatment.public_id),
         "entry": entry,
         "recall": entry.recall,
         "patient": entry.patient,
